@@ -1,0 +1,3 @@
+from nlp.cli import app
+
+app(prog_name="nlp")

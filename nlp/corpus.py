@@ -1,0 +1,316 @@
+"""The canonical annotated-corpus format: JSON Lines, one document a line.
+
+This module is the only place that reads or writes it: input readers (text files, folders,
+JSONL, stdin), the Doc -> record conversion, validation against the JSON Schema, and the
+atomic, resumable writer used by `nlp annotate`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+import jsonschema
+from spacy.tokens import Doc, Span
+
+FORMAT_VERSION = 1
+LAYERS = ("tokens", "entities", "quotes")
+STDIN = "-"
+
+
+class FormatError(ValueError):
+    """A record that breaks the format; the message names what and where."""
+
+
+@dataclass(frozen=True)
+class InputDoc:
+    id: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class InputError:
+    source: str
+    line: int | None
+    reason: str
+
+    def describe(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.reason}"
+
+    def to_record(self) -> dict:
+        return {"file": self.source, "line": self.line, "reason": self.reason}
+
+
+# ---------------------------------------------------------------- validation
+
+
+@lru_cache(maxsize=1)
+def schema_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("nlp").joinpath("annotated_corpus.schema.json").read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_record(record: dict) -> dict:
+    """Check a record against the schema and its offsets against its text; return it."""
+    error = jsonschema.exceptions.best_match(schema_validator().iter_errors(record))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "record"
+        raise FormatError(f"{where}: {error.message}")
+    text = record["text"]
+    for layer in ("tokens", "entities", "quotes"):
+        for i, item in enumerate(record.get(layer) or []):
+            start, end = (item[0], item[1]) if layer == "tokens" else (item["start"], item["end"])
+            _check_offsets(text, start, end, f"{layer}/{i}")
+            if layer != "quotes":
+                continue
+            for part in ("speaker", "cue"):
+                mention = item.get(part)
+                if mention:
+                    _check_offsets(text, mention["start"], mention["end"], f"quotes/{i}/{part}")
+                    if text[mention["start"] : mention["end"]] != mention["text"]:
+                        raise FormatError(
+                            f"quotes/{i}/{part}: text {mention['text']!r} differs from "
+                            f"text[{mention['start']}:{mention['end']}] = {text[mention['start']:mention['end']]!r}"
+                        )
+    return record
+
+
+def _check_offsets(text: str, start: int, end: int, where: str) -> None:
+    if not 0 <= start < end <= len(text):
+        raise FormatError(f"{where}: offsets [{start}, {end}) outside the text (length {len(text)})")
+
+
+# ---------------------------------------------------------------- Doc <-> record
+
+
+def doc_to_record(doc: Doc, doc_id: str, meta: dict | None = None) -> dict:
+    """The canonical record of an annotated Doc; offsets index the untouched text."""
+    return {
+        "version": FORMAT_VERSION,
+        "id": doc_id,
+        "text": doc.text,
+        "tokens": word_offsets(doc),
+        "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents],
+        "quotes": [_quote_to_dict(q) for q in doc.spans.get("quotes", [])],
+        "meta": meta or {},
+    }
+
+
+def word_offsets(doc: Doc) -> list[list[int]]:
+    """Token offsets with whitespace removed: whitespace is never a token, and a token that
+    holds a space (a Latin phrase from a segmenter) is split at it."""
+    offsets = []
+    for token in doc:
+        start = token.idx
+        for piece in token.text.split():
+            start = token.text.index(piece, start - token.idx) + token.idx
+            offsets.append([start, start + len(piece)])
+            start += len(piece)
+    return offsets
+
+
+def _mention(span: Span | None) -> dict | None:
+    if span is None:
+        return None
+    return {"start": span.start_char, "end": span.end_char, "text": span.text}
+
+
+def _quote_to_dict(quote: Span) -> dict:
+    return {
+        "start": quote.start_char,
+        "end": quote.end_char,
+        "kind": quote._.kind,
+        "speaker": _mention(quote._.speaker),
+        "cue": _mention(quote._.cue),
+    }
+
+
+# ---------------------------------------------------------------- reading corpora
+
+
+def read_corpus(path: str | Path) -> Iterator[dict]:
+    """Validated records of an annotated-corpus file; FormatError names file and line."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield validate_record(json.loads(line))
+            except (json.JSONDecodeError, FormatError) as error:
+                raise FormatError(f"{path}:{number}: {error}") from None
+
+
+def dumps(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------- reading inputs
+
+
+def iter_inputs(inputs: Iterable[str], encoding: str = "utf-8") -> Iterator[InputDoc | InputError]:
+    """Documents to annotate, in input order; bad input becomes an InputError, never an exception.
+
+    An INPUT is a .txt file (id: its stem), a folder (every *.txt below it, sorted; id: the path
+    relative to the folder without .txt), a .jsonl file of {"id", "text"}, or "-" for stdin
+    (JSONL when it starts with "{", else one text document with id "stdin").
+    """
+    seen: set[str] = set()
+    for item in inputs:
+        for doc in _iter_one_input(item, encoding):
+            if isinstance(doc, InputDoc):
+                if doc.id in seen:
+                    doc = InputError(doc.source, None, f"duplicate document id {doc.id!r}")
+                else:
+                    seen.add(doc.id)
+            yield doc
+
+
+def _iter_one_input(item: str, encoding: str) -> Iterator[InputDoc | InputError]:
+    if item == STDIN:
+        data = sys.stdin.buffer.read()
+        yield from _from_bytes(data, "<stdin>", "stdin", encoding, jsonl=data.lstrip()[:1] == b"{")
+        return
+    path = Path(item)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+        if not files:
+            yield InputError(item, None, "folder holds no .txt file")
+        for file in files:
+            doc_id = file.relative_to(path).with_suffix("").as_posix()
+            yield from _from_file(file, doc_id, encoding)
+    elif path.is_file():
+        yield from _from_file(path, path.stem, encoding)
+    else:
+        yield InputError(item, None, "no such file or folder")
+
+
+def _from_file(path: Path, doc_id: str, encoding: str) -> Iterator[InputDoc | InputError]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        yield InputError(str(path), None, f"cannot read: {error.strerror}")
+        return
+    yield from _from_bytes(data, str(path), doc_id, encoding, jsonl=path.suffix == ".jsonl")
+
+
+def _from_bytes(data: bytes, source: str, doc_id: str, encoding: str, jsonl: bool) -> Iterator[InputDoc | InputError]:
+    # utf-8-sig drops a byte-order mark, which is an encoding artefact and not text.
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        yield InputError(source, _line_of(data, error.start), f"cannot decode as {encoding} at byte {error.start}: {error.reason}")
+        return
+    if jsonl:
+        yield from _from_jsonl(text, source)
+    elif not text.strip():
+        yield InputError(source, None, "empty document")
+    else:
+        yield InputDoc(doc_id, text, source)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _from_jsonl(text: str, source: str) -> Iterator[InputDoc | InputError]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield InputError(source, number, f"malformed JSON: {error.msg} at column {error.colno}")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
+            yield InputError(source, number, 'record needs a non-empty string "id"')
+        elif not isinstance(record.get("text"), str):
+            yield InputError(source, number, 'record needs a string "text"')
+        elif not record["text"].strip():
+            yield InputError(source, number, f"empty document {record['id']!r}")
+        else:
+            yield InputDoc(record["id"], record["text"], f"{source}:{number}")
+
+
+# ---------------------------------------------------------------- writing
+
+
+class CorpusWriter:
+    """Writes OUT through OUT.partial, flushing whole lines, renamed to OUT on close.
+
+    An interrupted run leaves OUT.partial holding only complete lines. With resume=True the
+    records already complete in OUT and OUT.partial are kept and their ids skipped; they are
+    written again in input order, so the finished file keeps the order of the inputs.
+    """
+
+    def __init__(self, path: str | Path, resume: bool = False):
+        self.path = Path(path)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.kept = self.path.with_name(self.path.name + ".resume")
+        self._done: dict[str, tuple[Path, int]] = {}
+        if resume:
+            self._collect_finished()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle: IO[str] = open(self.partial, "w", encoding="utf-8")
+        self.written = 0
+
+    def _collect_finished(self) -> None:
+        if self.partial.exists():
+            with open(self.kept, "a", encoding="utf-8") as kept:
+                for line in _complete_lines(self.partial):
+                    kept.write(line)
+            self.partial.unlink()
+        for source in (self.path, self.kept):
+            if source.exists():
+                offset = 0
+                with open(source, "rb") as handle:
+                    for raw in handle:
+                        if raw.endswith(b"\n"):
+                            try:
+                                self._done.setdefault(json.loads(raw)["id"], (source, offset))
+                            except (json.JSONDecodeError, KeyError, TypeError):
+                                pass
+                        offset += len(raw)
+
+    def is_done(self, doc_id: str) -> bool:
+        return doc_id in self._done
+
+    def write_done(self, doc_id: str) -> None:
+        """Copy the finished record of doc_id from the earlier run."""
+        source, offset = self._done[doc_id]
+        with open(source, "rb") as handle:
+            handle.seek(offset)
+            self._handle.write(handle.readline().decode("utf-8"))
+        self._flush()
+
+    def write(self, record: dict) -> None:
+        self._handle.write(dumps(record) + "\n")
+        self._flush()
+
+    def _flush(self) -> None:
+        self._handle.flush()
+        self.written += 1
+
+    def close(self) -> None:
+        self._handle.close()
+        os.replace(self.partial, self.path)
+        self.kept.unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        """Stop without finishing: keep OUT.partial for a later --resume."""
+        self._handle.close()
+
+
+def _complete_lines(path: Path) -> Iterator[str]:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if line.endswith("\n"):
+                yield line

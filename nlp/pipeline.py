@@ -1,0 +1,34 @@
+"""Building the spaCy pipeline: the one place that knows the order of the stages.
+
+tokenizer (spaCy's Chinese tokenizer: jieba | pkuseg | char) -> ner -> quotes
+"""
+
+from __future__ import annotations
+
+import logging
+
+import jieba
+import spacy
+from spacy.language import Language
+
+import nlp.ner  # noqa: F401  (registers the NER factories)
+import nlp.quotes  # noqa: F401  (registers the quote factory and Span extensions)
+
+SEGMENTERS = ("jieba", "pkuseg", "char")
+DEFAULT_SEGMENTER = "jieba"
+
+# jieba announces its dictionary loading on stderr, which would bury the progress bar and errors.
+jieba.setLogLevel(logging.WARNING)
+
+
+def build_pipeline(segmenter: str = DEFAULT_SEGMENTER) -> Language:
+    if segmenter not in SEGMENTERS:
+        raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
+    if segmenter == "pkuseg":
+        from nlp.segment import initialize_pkuseg
+
+        initialize_pkuseg(pipeline)
+    pipeline.add_pipe("posseg_ner", name="ner")
+    pipeline.add_pipe("quotes")
+    return pipeline

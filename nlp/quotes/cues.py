@@ -1,0 +1,53 @@
+"""The lexicon of speech cues and the patterns that find them next to a quote."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+# Characters that end the clause a speaker and cue must sit in.
+CLAUSE_BREAK = "。！？；，、：:,;!?\n“”「」『』"
+# A speaker's clause may hold a title chain joined by 、 (党支部书记、总经理刘昌).
+SUBJECT_BREAK = CLAUSE_BREAK.replace("、", "")
+SENTENCE_END = "。！？!?"
+# Words that can stand between the speaker and the cue (他也说, 刘昌曾表示, 她笑着说).
+ADVERBS = "也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|特别|同时|进一步|明确|反复|深有感触地|感慨地|笑着|激动地|动情地|坦率地|认真地|高兴地|自豪地|风趣地|郑重地"
+# 称 is a naming verb in these words, not a verb of saying.
+NAMING_BEFORE_CHENG = set("被号堪俗简昵人统自誉或并")
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> tuple[str, ...]:
+    lines = resources.files("nlp.quotes").joinpath("cues.txt").read_text("utf-8").splitlines()
+    words = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def cue_pattern() -> str:
+    return "(?:" + "|".join(re.escape(w) for w in cue_words()) + ")"
+
+
+@lru_cache(maxsize=1)
+def cue_before_quote() -> re.Pattern:
+    """A cue ending just before an opening mark: 说：“ / 表示，“ / 称“ ."""
+    return re.compile(f"(?P<cue>{cue_pattern()})(?:道|着)?(?P<punct>[：:，,]?)\\s*$")
+
+
+@lru_cache(maxsize=1)
+def cue_after_quote() -> re.Pattern:
+    """A short subject clause and a cue just after a closing mark: ”刘璇说， / ”他表示。"""
+    return re.compile(
+        f"[，,]?(?P<subject>[^{SUBJECT_BREAK}]{{1,30}}?)(?:{ADVERBS})?(?P<cue>{cue_pattern()})(?=[{CLAUSE_BREAK}]|$)"
+    )
+
+
+@lru_cache(maxsize=1)
+def cue_opening_indirect() -> re.Pattern:
+    """A cue followed by a comma or colon that opens reported content without quote marks."""
+    return re.compile(f"(?P<cue>{cue_pattern()})(?P<punct>[：:，,])(?![“「『])")
+
+
+def is_naming_cheng(text: str, cue_start: int, cue: str) -> bool:
+    return cue == "称" and cue_start > 0 and text[cue_start - 1] in NAMING_BEFORE_CHENG

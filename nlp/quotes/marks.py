@@ -1,0 +1,64 @@
+"""Top-level quotation-mark spans of a text.
+
+Nested marks (‘…’ or 「…」 inside “…”) belong to the outer span. A quote that runs over several
+paragraphs, each paragraph opening a mark and only the last one closing it, is one span.
+Unbalanced marks (scraping noise) are dropped rather than allowed to swallow the text.
+"""
+
+from __future__ import annotations
+
+PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
+TOP_LEVEL_OPENERS = ("“", "「", "『")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] in TOP_LEVEL_OPENERS:
+            end = _find_close(text, i)
+            if end is not None:
+                spans.append((i, end))
+                i = end
+                continue
+        i += 1
+    return spans
+
+
+def _find_close(text: str, start: int) -> int | None:
+    """End (exclusive) of the quote opened at start, or None when it never closes properly."""
+    stack = [PAIRS[text[start]]]
+    i = start + 1
+    while i < len(text):
+        char = text[i]
+        if char == "\n":
+            resumed = _next_paragraph_reopens(text, i, text[start])
+            if resumed is None:
+                return None
+            i = resumed
+            continue
+        if char == stack[-1]:
+            stack.pop()
+            if not stack:
+                return i + 1
+        elif char in PAIRS and len(stack) < 3:
+            stack.append(PAIRS[char])
+        elif char in PAIRS.values() and char in stack:
+            # a nested mark left open inside: close back to the matching level
+            while stack and stack[-1] != char:
+                stack.pop()
+            stack.pop()
+            if not stack:
+                return i + 1
+        i += 1
+    return None
+
+
+def _next_paragraph_reopens(text: str, newline: int, opener: str) -> int | None:
+    """Position after the opening mark of the next paragraph if it continues the quote."""
+    j = newline
+    while j < len(text) and text[j].isspace():
+        j += 1
+    if j < len(text) and text[j] == opener:
+        return j + 1
+    return None
