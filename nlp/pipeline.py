@@ -13,6 +13,7 @@ from spacy.language import Language
 
 import nlp.ner  # noqa: F401  (registers the NER factories)
 import nlp.quotes  # noqa: F401  (registers the quote factory and Span extensions)
+from nlp.segment import UserWord, add_user_words, load_pkuseg
 
 SEGMENTERS = ("jieba", "pkuseg", "char")
 DEFAULT_SEGMENTER = "jieba"
@@ -21,14 +22,14 @@ DEFAULT_SEGMENTER = "jieba"
 jieba.setLogLevel(logging.WARNING)
 
 
-def build_pipeline(segmenter: str = DEFAULT_SEGMENTER) -> Language:
+def build_pipeline(segmenter: str = DEFAULT_SEGMENTER, user_words: list[UserWord] = ()) -> Language:
     if segmenter not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
     if segmenter == "pkuseg":
-        from nlp.segment import initialize_pkuseg
-
-        initialize_pkuseg(pipeline)
+        load_pkuseg(pipeline)
+    if user_words:
+        add_user_words(pipeline, user_words)
     pipeline.add_pipe("posseg_ner", name="ner")
     pipeline.add_pipe("quotes")
     return pipeline

@@ -1,21 +1,209 @@
-"""Segmenter set-up: the pkuseg model that ships with the package."""
+"""Segmenters: the pkuseg model that ships with the package, user dictionaries, pkuseg training.
+
+The shipped pkuseg model is trained by `nlp train segmenter` on the People's Daily 1998 train
+split, to the PKU standard that corpus follows.
+"""
 
 from __future__ import annotations
 
+import json
+import time
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
+import numpy as np
+import srsly
 from spacy.language import Language
 
 PKUSEG_MODEL = "pkuseg_pd1998"
+
+
+@dataclass(frozen=True)
+class UserWord:
+    word: str
+    freq: int | None
+
+
+@dataclass(frozen=True)
+class DictProblem:
+    path: str
+    line: int
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
 
 
 def pkuseg_model_dir() -> Path:
     return Path(str(resources.files("nlp").joinpath("models", PKUSEG_MODEL)))
 
 
-def initialize_pkuseg(pipeline: Language) -> None:
-    model = pkuseg_model_dir()
+def load_pkuseg(pipeline: Language, model: Path | None = None) -> None:
+    """Give the pipeline's tokenizer our pkuseg model, with no post-processing dictionary:
+    pkuseg's bundled default dictionary merges words against the PKU standard the model learnt."""
+    import spacy_pkuseg
+
+    model = model or pkuseg_model_dir()
     if not (model / "weights.npz").exists():
         raise FileNotFoundError(f"no pkuseg model at {model}: train one with `nlp train segmenter`")
-    pipeline.tokenizer.initialize(pkuseg_model=str(model), pkuseg_user_dict="default")
+    pipeline.tokenizer.pkuseg_seg = spacy_pkuseg.pkuseg(str(model), user_dict=None)
+
+
+# ---------------------------------------------------------------- user dictionaries
+
+
+def read_user_dict(path: str | Path) -> tuple[list[UserWord], list[DictProblem]]:
+    """One word a line, optionally followed by a frequency (jieba's format without the tag);
+    blank lines and lines starting with # are skipped, bad lines reported, not fatal."""
+    words, problems = [], []
+    with open(path, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            fields = line.split()
+            if not fields or fields[0].startswith("#"):
+                continue
+            if len(fields) > 2:
+                problems.append(DictProblem(str(path), number, f"expected 'word [frequency]', got {line.strip()!r}"))
+            elif len(fields) == 2 and not fields[1].isdigit():
+                problems.append(DictProblem(str(path), number, f"frequency {fields[1]!r} is not a whole number"))
+            else:
+                words.append(UserWord(fields[0], int(fields[1]) if len(fields) == 2 else None))
+    return words, problems
+
+
+def add_user_words(pipeline: Language, words: list[UserWord]) -> None:
+    """Make the segmenter keep these words whole (jieba: dictionary entries; pkuseg: forced words)."""
+    segmenter = pipeline.tokenizer.segmenter
+    if segmenter == "jieba":
+        import jieba
+
+        for entry in words:
+            jieba.add_word(entry.word, freq=entry.freq)
+    elif segmenter == "pkuseg":
+        pipeline.tokenizer.pkuseg_update_user_dict([entry.word for entry in words])
+    else:
+        raise ValueError("the char segmenter takes no user dictionary")
+
+
+# ---------------------------------------------------------------- training
+
+
+def write_segmented(corpus: Path, out: Path) -> int:
+    """A corpus in pkuseg's training format: one paragraph a line, words separated by spaces."""
+    count = 0
+    with open(corpus, encoding="utf-8") as source, open(out, "w", encoding="utf-8") as target:
+        for line in source:
+            record = json.loads(line)
+            target.write(" ".join(record["text"][s:e] for s, e in record["tokens"]) + "\n")
+            count += 1
+    return count
+
+
+class _StopTraining(Exception):
+    pass
+
+
+def train_pkuseg(
+    data_dir: Path, work_dir: Path, max_iter: int = 20, patience: int = 2,
+    say: Callable[[str], None] = print,
+) -> tuple[Path, list[float]]:
+    """Train pkuseg's CRF on the PD train split, scoring dev after every iteration and keeping
+    the weights of the best one; stops after `patience` iterations without improvement.
+    Returns the folder of the best model and the dev F1 of every iteration."""
+    import spacy_pkuseg
+    from spacy_pkuseg import trainer
+    from spacy_pkuseg.config import config
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    train_file, dev_file = work_dir / "train.txt", work_dir / "dev.txt"
+    say(f"train {write_segmented(data_dir / 'pd_train.jsonl', train_file)} paragraphs, "
+        f"dev {write_segmented(data_dir / 'pd_dev.jsonl', dev_file)} paragraphs")
+    best_dir = work_dir / "best"
+    best_dir.mkdir(exist_ok=True)
+    scores: list[float] = []
+
+    class KeepBestTrainer(trainer.Trainer):
+        def test(self, testset, iteration):
+            result = super().test(testset, iteration)
+            scores.append(result[0] / 100)
+            say(f"iteration {iteration}: dev F1 {scores[-1]:.4f} ({time.strftime('%H:%M:%S')})")
+            if scores[-1] >= max(scores):
+                self.model.save(str(best_dir))
+            elif len(scores) - 1 - scores.index(max(scores)) >= patience:
+                raise _StopTraining
+            return result
+
+    # pkuseg's train() builds its Trainer from this module attribute; the subclass adds checkpoints.
+    trainer.Trainer = KeepBestTrainer
+    try:
+        spacy_pkuseg.train(str(train_file), str(dev_file), str(work_dir / "model"), train_iter=max_iter)
+    except _StopTraining:
+        say("dev F1 stopped improving")
+    finally:
+        trainer.Trainer = KeepBestTrainer.__base__
+    (best_dir / "features.msgpack").write_bytes((work_dir / "model" / "features.msgpack").read_bytes())
+    return best_dir, scores
+
+
+def prune_pkuseg(model: Path, out: Path, min_weight: float) -> dict:
+    """Drop the features whose weights are all below min_weight in absolute value (they barely
+    move a score) and store the rest compressed; returns counts and sizes."""
+    features = srsly.read_msgpack(model / "features.msgpack")
+    weights = np.load(model / "weights.npz")
+    n_tag, n_feature = (int(x) for x in weights["sizes"])
+    w = weights["w"]
+    node = w[: n_tag * n_feature].reshape(n_feature, n_tag)
+    edge = w[n_tag * n_feature :]
+    keep = np.abs(node).max(axis=1) >= min_weight
+    new_index = np.cumsum(keep) - 1
+    features["feature_to_idx"] = {
+        name: int(new_index[idx]) for name, idx in features["feature_to_idx"].items() if keep[idx]
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    srsly.write_msgpack(out / "features.msgpack", features)
+    kept = int(keep.sum())
+    np.savez_compressed(out / "weights.npz", sizes=np.array([n_tag, kept]), w=np.concatenate([node[keep].reshape(-1), edge]))
+    size = sum(p.stat().st_size for p in out.iterdir())
+    return {"features": n_feature, "kept": kept, "bytes": size}
+
+
+def segmentation_f1(model: Path, records: list[dict]) -> float:
+    """Word F1 of a pkuseg model folder on gold-segmented records."""
+    import spacy_pkuseg
+
+    from nlp.evaluate.scorers import score_segmentation
+
+    segmenter = spacy_pkuseg.pkuseg(str(model), user_dict=None)
+    pairs = []
+    for record in records:
+        tokens, offset = [], 0
+        for word in segmenter.cut(record["text"]):
+            start = record["text"].index(word, offset)
+            offset = start + len(word)
+            tokens.append([start, offset])
+        pairs.append((record, {**record, "tokens": tokens}))
+    return score_segmentation(pairs)["f"]
+
+
+def ship_pkuseg(
+    best: Path, out: Path, dev_records: list[dict], thresholds: tuple[float, ...] = (0.0, 0.005, 0.01, 0.02, 0.05),
+    max_bytes: int = 30_000_000, tolerance: float = 0.001, say: Callable[[str], None] = print,
+) -> dict:
+    """Prune the trained model at the largest threshold whose dev F1 stays within `tolerance`
+    of the unpruned model and whose files fit in max_bytes; write it to `out`."""
+    candidates = []
+    for threshold in thresholds:
+        folder = best.parent / f"pruned-{threshold}"
+        stats = prune_pkuseg(best, folder, threshold)
+        stats.update(threshold=threshold, dev_f1=segmentation_f1(folder, dev_records), folder=str(folder))
+        say(f"prune |w| < {threshold}: {stats['kept']:,}/{stats['features']:,} features, "
+            f"{stats['bytes'] / 1e6:.1f} MB, dev F1 {stats['dev_f1']:.4f}")
+        candidates.append(stats)
+    full = candidates[0]["dev_f1"]
+    fitting = [c for c in candidates if c["bytes"] <= max_bytes and c["dev_f1"] >= full - tolerance]
+    chosen = fitting[-1] if fitting else min(candidates, key=lambda c: c["bytes"])
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("features.msgpack", "weights.npz"):
+        (out / name).write_bytes((Path(chosen["folder"]) / name).read_bytes())
+    return chosen
