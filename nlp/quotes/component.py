@@ -1,25 +1,35 @@
 """The quote stage: direct and indirect speech with speaker, cue and kind, in doc.spans["quotes"].
 
-A quotation-mark span is speech only when something attributes it: a cue before it (某某说：“……”),
-a cue after it (“……”某某说), a cue whose whole object it is (称“太恐怖”), or a neighbouring
-speech quote of the same turn that it continues. Every other quoted span (terms, names,
-slogans, scare quotes) is left alone; in Chinese news they outnumber speech several times.
+A quotation-mark span is speech only when something attributes it:
+- a cue before it (某某说：“……” / 某某表示，“……” / 称“太恐怖”), or a colon clause (胡富国双眼含泪：“……”);
+- a cue after it (“……”某某说);
+- reported speech it sits in (他说，……“标志着……”。);
+- a neighbouring speech quote of the same turn that it continues (“……”王磊说。“……”);
+- or nothing but itself: a paragraph that is one quote of speech (its speaker, if any, is that of
+  the quote opening the next paragraph).
+Every other quoted span (terms, names, slogans, scare quotes) is left alone; in Chinese news they
+outnumber speech several times. Indirect speech is 某某表示/指出/认为，…… up to the end of the sentence.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import jieba.posseg
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
-from nlp.quotes.speakers import find_speaker
+from nlp.quotes.speakers import char_span, clause_start, find_speaker
 
-# Punctuation that may close a quote used as the whole object of a cue (称“太恐怖”。).
-OBJECT_END = set("。，！？；、…：,.!?;\n")
+# What may follow a quote that is the whole object of a cue or a clause of speech (称“太恐怖”。).
+AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
 SPEECH_PUNCT = set("。！？，；…!?,;")
+CLAUSE_CLOSE = set("。，！？；…,.!?;\n") | {""}
+# A colon after these introduces a name, a sign or an amended text, not speech.
+NOT_SPEECH_COLON = re.compile(r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下)$")
 
 for _name in ("kind", "speaker", "cue"):
     if not Span.has_extension(_name):
@@ -30,7 +40,7 @@ for _name in ("kind", "speaker", "cue"):
 class Attribution:
     speaker: Span | None
     cue: Span | None
-    clause_end: int  # where the attributing clause after a quote ends (for the indirect tail)
+    clause_end: int = -1  # where a cue after a quote ends: reported content may follow it
 
 
 @Language.factory("quotes", default_config={"spans_key": "quotes", "max_subject_chars": 30})
@@ -44,114 +54,123 @@ class QuoteFinder:
         self.max_subject_chars = max_subject_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        marks = quote_spans(text)
-        attributed: dict[tuple[int, int], Attribution] = {}
+        marks = quote_spans(doc.text)
+        direct: dict[tuple[int, int], Attribution] = {}
         for start, end in marks:
             found = self._before(doc, start, end) or self._after(doc, start, end)
             if found is not None:
-                attributed[(start, end)] = found
+                direct[(start, end)] = found
+        indirect = self._indirect(doc, marks, direct)
         for start, end in marks:
-            if (start, end) not in attributed and _reads_as_speech(text, start, end):
-                neighbour = _same_turn_neighbour(text, (start, end), attributed)
-                if neighbour is not None:
-                    attributed[(start, end)] = Attribution(neighbour.speaker, None, end)
-        quotes = [self._span(doc, s, e, "direct", a) for (s, e), a in sorted(attributed.items())]
-        quotes += self._indirect(doc, marks, attributed)
-        doc.spans[self.spans_key] = sorted((q for q in quotes if q is not None), key=lambda q: q.start_char)
+            if (start, end) not in direct and _reads_as_speech(doc.text, start, end):
+                found = _same_turn(doc.text, (start, end), direct)
+                if found is not None:
+                    direct[(start, end)] = found
+        spans = [_quote_span(doc, s, e, "direct", a) for (s, e), a in direct.items()]
+        spans += [_quote_span(doc, s, e, "indirect", a) for (s, e), a in indirect.items()]
+        doc.spans[self.spans_key] = sorted((q for q in spans if q is not None), key=lambda q: q.start_char)
         return doc
 
     # ------------------------------------------------------------ direct speech
 
     def _before(self, doc: Doc, start: int, end: int) -> Attribution | None:
+        """某某说：“…” / 某某表示，“…” / 称“…” / 某某双眼含泪：“…”"""
         text = doc.text
-        window_start = max(0, start - self.max_subject_chars - 12)
-        match = cues.cue_before_quote().search(text, window_start, start)
-        if match is None:
-            return None
-        cue_start, cue_end = match.span("cue")
-        if cues.is_naming_cheng(text, cue_start, match["cue"]):
-            return None
         follows = text[end : end + 1]
-        if not match["punct"] and follows and follows not in OBJECT_END:
-            return None  # 表示“……”改革: the quote is part of a noun phrase, not the object
-        if match["punct"] and follows and follows not in OBJECT_END and not _reads_as_speech(text, start, end):
-            return None  # 他表示，“放管服”改革……: a quoted term inside reported speech
-        clause_start = _clause_start(text, cue_start, self.max_subject_chars)
-        speaker = find_speaker(doc, clause_start, cue_start)
-        return Attribution(speaker, _char_span(doc, cue_start, cue_end), end)
+        match = cues.cue_before_quote().search(text, max(0, start - self.max_subject_chars - 12), start)
+        if match is not None and match["addressee"] and match["punct"] not in ("：", ":"):
+            match = None
+        if match is not None and not cues.is_naming_cheng(text, match.start("cue"), match["cue"]):
+            if follows and follows not in AFTER_SPEECH and not (match["punct"] and _reads_as_speech(text, start, end)):
+                return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
+            cue_start, cue_end = match.span("cue")
+            subject_start = clause_start(text, cue_start, self.max_subject_chars)
+            return Attribution(find_speaker(doc, subject_start, cue_start), char_span(doc, cue_start, cue_end))
+        if start > 0 and text[start - 1] in "：:":
+            subject_start = clause_start(text, start - 1, self.max_subject_chars)
+            if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
+                return Attribution(find_speaker(doc, subject_start, start - 1), None)
+        return None
 
     def _after(self, doc: Doc, start: int, end: int) -> Attribution | None:
+        """“…”某某说"""
         match = cues.cue_after_quote().match(doc.text, end)
         if match is None:
             return None
-        subject_start, subject_end = match.span("subject")
-        speaker = find_speaker(doc, subject_start, subject_end)
+        speaker = find_speaker(doc, *match.span("subject"), search_back=False)
         if speaker is None or not (_reads_as_speech(doc.text, start, end) or speaker.label_ == "PER"):
             return None
         cue_start, cue_end = match.span("cue")
-        return Attribution(speaker, _char_span(doc, cue_start, cue_end), cue_end)
+        return Attribution(speaker, char_span(doc, cue_start, cue_end), cue_end)
 
     # ------------------------------------------------------------ indirect speech
 
-    def _indirect(self, doc: Doc, marks: list[tuple[int, int]], attributed: dict) -> list[Span | None]:
-        """某某表示，……。 with no quote marks: the content up to the end of its sentence."""
+    def _indirect(self, doc: Doc, marks: list[tuple[int, int]], direct: dict) -> dict[tuple[int, int], Attribution]:
+        """某某表示，……。: the content up to the end of its sentence, or up to a quote of the
+        speaker's own words inside it, which becomes direct speech of the same speaker."""
         text = doc.text
-        found = []
+        found = {}
+        after_quote = {a.clause_end: a for a in direct.values() if a.clause_end >= 0}
         for match in cues.cue_opening_indirect().finditer(text):
             cue_start, cue_end = match.span("cue")
             if any(s <= cue_start < e for s, e in marks):
                 continue
+            attribution = after_quote.get(cue_end)
+            if attribution is None:
+                subject_start = clause_start(text, cue_start, self.max_subject_chars)
+                speaker = find_speaker(doc, subject_start, cue_start)
+                if speaker is None:
+                    continue
+                attribution = Attribution(speaker, char_span(doc, cue_start, cue_end))
             content_start = match.end()
             content_end = _sentence_end(text, content_start)
-            if content_end - content_start < 4 or any(content_start <= s < content_end and (s, e) in attributed for s, e in marks):
-                continue
-            after_quote = next(((s, e) for (s, e), a in attributed.items() if a.clause_end == cue_end), None)
-            if after_quote is not None:
-                attribution = attributed[after_quote]
-                speaker, cue = attribution.speaker, attribution.cue
-            else:
-                clause_start = _clause_start(text, cue_start, self.max_subject_chars)
-                speaker = find_speaker(doc, clause_start, cue_start)
-                if speaker is None or speaker.label_ not in ("PER", "ORG"):
-                    continue
-                cue = _char_span(doc, cue_start, cue_end)
-            found.append(self._span(doc, content_start, content_end, "indirect", Attribution(speaker, cue, content_end)))
+            inner = [(s, e) for s, e in marks if content_start <= s and e <= content_end]
+            for s, e in inner:
+                if (s, e) not in direct and _reported_words(text, s, e):
+                    direct[(s, e)] = Attribution(attribution.speaker, attribution.cue)
+            first_speech = min((s for s, e in inner if (s, e) in direct), default=content_end)
+            content_end = _strip_end(text, content_start, first_speech)
+            if content_end - content_start >= 4:
+                found[(content_start, content_end)] = attribution
         return found
 
-    def _span(self, doc: Doc, start: int, end: int, kind: str, attribution: Attribution) -> Span | None:
-        span = _char_span(doc, start, end)
-        if span is not None:
-            span._.kind = kind
-            span._.speaker = attribution.speaker
-            span._.cue = attribution.cue
-        return span
 
-
-def _char_span(doc: Doc, start: int, end: int) -> Span | None:
-    return doc.char_span(start, end, alignment_mode="contract") or doc.char_span(start, end, alignment_mode="expand")
-
-
-def _clause_start(text: str, cue_start: int, limit: int) -> int:
-    start = cue_start
-    while start > 0 and cue_start - start < limit and text[start - 1] not in cues.SUBJECT_BREAK:
-        start -= 1
-    return start
+def _quote_span(doc: Doc, start: int, end: int, kind: str, attribution: Attribution) -> Span | None:
+    span = char_span(doc, start, end)
+    if span is not None:
+        span._.kind = kind
+        span._.speaker = attribution.speaker
+        span._.cue = attribution.cue
+    return span
 
 
 def _sentence_end(text: str, start: int) -> int:
-    i = start
     depth = 0
-    while i < len(text) and text[i] != "\n":
+    for i in range(start, len(text)):
         char = text[i]
+        if char == "\n":
+            return _strip_end(text, start, i)
         if char in "“「『":
             depth += 1
         elif char in "”」』":
             depth = max(0, depth - 1)
         elif char in cues.SENTENCE_END and depth == 0:
             return i + 1
-        i += 1
-    return len(text[:i].rstrip()) if i >= len(text) or text[i] == "\n" else i
+    return _strip_end(text, start, len(text))
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or (end < len(text) and text[end - 1] in "，、：")):
+        end -= 1
+    return end
+
+
+def _reported_words(text: str, start: int, end: int) -> bool:
+    """A quote inside reported speech that carries the speaker's own clause (他说，……“标志着……时刻”。),
+    not a quoted term (……开发了“行业‘白名单’功能”，): it closes a clause and holds a verb."""
+    if text[end : end + 1] not in CLAUSE_CLOSE or end - start - 2 < 4:
+        return False
+    return _reads_as_speech(text, start, end) or any(pair.flag.startswith("v") for pair in jieba.posseg.cut(text[start + 1 : end - 1]))
 
 
 def _reads_as_speech(text: str, start: int, end: int) -> bool:
@@ -160,18 +179,19 @@ def _reads_as_speech(text: str, start: int, end: int) -> bool:
     return len(content) >= 6 and any(ch in SPEECH_PUNCT for ch in content)
 
 
-def _same_turn_neighbour(text: str, span: tuple[int, int], attributed: dict) -> Attribution | None:
-    """The attributed quote of the same paragraph or the next one, nearest first."""
+def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | None:
+    """The attribution of the speech this quote continues: the nearest speech quote of its
+    paragraph, or, for a paragraph that is one quote, the quote opening the next paragraph."""
     start, end = span
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
     para_end = len(text) if para_end < 0 else para_end
-    same_paragraph = [(s, e) for (s, e) in attributed if para_start <= s and e <= para_end]
+    same_paragraph = [(s, e) for (s, e) in direct if para_start <= s and e <= para_end]
     if same_paragraph:
         nearest = min(same_paragraph, key=lambda q: min(abs(q[0] - end), abs(start - q[1])))
-        return attributed[nearest]
-    if text[para_start:start].strip() or text[end:para_end].strip():
-        return None  # a quote inside narrative with no speaker near it
-    # a paragraph that is one quote continues the turn of a quote opening the next paragraph
+        return Attribution(direct[nearest].speaker, None)
+    if text[para_start:start].strip() or text[end:para_end].strip(" 。\t"):
+        return None  # a quote inside narrative with no speech near it
     next_start = len(text) - len(text[para_end:].lstrip())
-    return next((a for (s, _), a in attributed.items() if s == next_start), None)
+    following = next((a for (s, _), a in direct.items() if s == next_start), None)
+    return Attribution(following.speaker if following else None, None)

@@ -1,77 +1,145 @@
-"""Who said it: the speaker mention inside the subject clause of a cue."""
+"""Who said it: the speaker mention in the subject of a cue.
+
+The subject region is the text between the start of the cue's clause and the cue. Inside it the
+speaker is, in order: a person entity (the first: the subject comes before objects such as
+董建华告诉库克), a pronoun resolved to the last person named before it, a name right after a title
+(副局长严斌), an organisation, or else a short description (一位村民, 许多人). When the clause holds
+no subject (春姑离开茶楼的那天早上，对女儿说), the earlier clauses of the sentence are searched for
+a person.
+"""
 
 from __future__ import annotations
 
 import re
 
+import jieba.posseg
 from spacy.tokens import Doc, Span
 
+from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
+
 PRONOUNS = re.compile("他们|她们|他|她")
-# Leading words of a clause that are never part of the speaker (连词、介词短语的头).
-LEADING = re.compile(r"^(?:但是|但|而且|而|并且|并|同时|此外|对此|为此|因此|所以|随后|接着|最后|首先|其中|据|当|在)")
-TRAILING = re.compile(r"(?:也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复)$")
-SPEAKER_LABELS = ("PER", "ORG")
-# A name right after a title that ends the clause (管委会副主任张建文说): found even when NER misses it.
+# Connectives and framing words before a subject (但, 对此, 据, 在…上).
+LEADING = re.compile(r"^(?:但是|但|而且|而|并且|并|同时|此外|对此|为此|因此|所以|随后|接着|最后|首先|其中|后来|当时|如今|据)+")
+# What stands between a subject and its cue: adverbs, manner (兴奋地), an addressee (对记者).
+TRAILING = re.compile(
+    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|[\u4e00-\u9fff]{1,4}地|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍)+$"
+)
 TITLES = (
     "书记|副书记|主任|副主任|局长|副局长|总经理|副总经理|经理|董事长|主席|副主席|部长|副部长|厅长|市长|副市长|县长|"
-    "省长|区长|镇长|乡长|村长|院长|校长|所长|处长|科长|司长|总理|副总理|委员|代表|记者|发言人|负责人|教授|研究员|"
-    "工程师|队长|会长|秘书长|总裁|总监|主管|站长|馆长|行长|团长|政委|大使|总统|首相|外长|主持人|专家|老师|医生|律师"
+    "省长|区长|镇长|乡长|村长|院长|校长|所长|处长|副处长|科长|司长|总理|副总理|委员|代表|记者|发言人|负责人|教授|"
+    "研究员|工程师|队长|会长|秘书长|总裁|总监|主管|站长|馆长|行长|团长|政委|大使|总统|首相|外长|主持人|专家|老师|"
+    "医生|律师|导演|总导演|总策划|台长|副台长|议长|国务卿"
 )
-NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\u4e00-\u9fff]{{2,3}})$")
+# A name right after a title that ends the subject (管委会副主任张建文): found even when NER misses it.
+NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\\u4e00-\\u9fff]{{2,3}})$")
+TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
+# Subjects that name no source: the speaker is null, not a guess.
+NO_SOURCE = re.compile("有人|人们|有的人|也有人|还有人|据说")
+# A short subject right before the cue that NER did not tag is most likely a name (王磊说).
+BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
+DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "f", "s", "u", "t")
+HEAD_TAGS = ("n", "r")
+DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
+MAX_DESCRIPTION = 16
 
 
-def find_speaker(doc: Doc, start: int, end: int) -> Span | None:
-    """The speaker mentioned in doc.text[start:end], the subject clause of a cue."""
+def find_speaker(doc: Doc, start: int, end: int, search_back: bool = True) -> Span | None:
+    """The speaker mentioned in the subject region doc.text[start:end]."""
+    start, end = _trim(doc.text, start, end)
+    if NO_SOURCE.fullmatch(doc.text, start, end):
+        return None
+    if start < end:
+        speaker = _named_speaker(doc, start, end) or _description(doc, start, end) or _bare_name(doc, start, end)
+        if speaker is not None:
+            return speaker
+    if search_back:
+        sentence_start = _sentence_start(doc.text, start)
+        if sentence_start < start:
+            return _named_speaker(doc, sentence_start, start)
+    return None
+
+
+def _named_speaker(doc: Doc, start: int, end: int) -> Span | None:
+    """A name right before the cue, else a pronoun or the first person of the region (the
+    subject comes before an object: 董建华告诉库克), else an organisation."""
     inside = [e for e in doc.ents if start <= e.start_char and e.end_char <= end]
     people = [e for e in inside if e.label_ == "PER"]
-    if people:
-        return people[-1]
+    if people and people[-1].end_char == end:
+        return fullest_name(doc, people[-1])
     titled = NAME_AFTER_TITLE.search(doc.text, start, end)
     if titled:
-        return _span(doc, *titled.span("name"))
-    for label in SPEAKER_LABELS:
-        mentions = [e for e in inside if e.label_ == label]
-        if mentions:
-            return mentions[-1]
-    clause = doc.text[start:end]
-    pronoun = None
-    for match in PRONOUNS.finditer(clause):
-        pronoun = match
-    if pronoun is not None:
-        referent = resolve_person(doc, start + pronoun.start())
-        if referent is not None:
-            return referent
-        return _span(doc, start + pronoun.start(), start + pronoun.end())
-    return describe(doc, start, end)
+        return char_span(doc, *titled.span("name"))
+    pronoun = PRONOUNS.search(doc.text, start, end)
+    if pronoun and (not people or pronoun.start() < people[0].start_char):
+        return resolve_person(doc, pronoun.start()) or char_span(doc, *pronoun.span())
+    if people:
+        return fullest_name(doc, people[0])
+    organisations = [e for e in inside if e.label_ == "ORG"]
+    return organisations[0] if organisations else None
 
 
 def resolve_person(doc: Doc, before: int) -> Span | None:
     """The fullest name of the most recent person mentioned before a character offset."""
-    people = [e for e in doc.ents if e.label_ == "PER"]
-    recent = [e for e in people if e.end_char <= before]
-    if not recent:
-        return None
-    last = recent[-1]
-    fuller = [e for e in people if last.text in e.text and len(e.text) > len(last.text)]
-    return max(fuller, key=lambda e: len(e.text)) if fuller else last
+    recent = [e for e in doc.ents if e.label_ == "PER" and e.end_char <= before]
+    return fullest_name(doc, recent[-1]) if recent else None
 
 
-def describe(doc: Doc, start: int, end: int) -> Span | None:
-    """A short description standing for the speaker (一位村民, 网友), trimmed of connectives."""
-    clause = doc.text[start:end]
-    lead = LEADING.match(clause)
-    if lead:
-        start += lead.end()
-    trail = TRAILING.search(doc.text[start:end])
-    if trail:
-        end = start + trail.start()
+def fullest_name(doc: Doc, person: Span) -> Span:
+    """The longest person mention of the document that contains this one (谢里夫 -> 纳瓦兹·谢里夫)."""
+    fuller = [e for e in doc.ents if e.label_ == "PER" and person.text in e.text and len(e.text) > len(person.text)]
+    return max(fuller, key=lambda e: (len(e.text), -e.start_char)) if fuller else person
+
+
+def _bare_name(doc: Doc, start: int, end: int) -> Span | None:
+    return char_span(doc, start, end) if BARE_NAME.fullmatch(doc.text, start, end) else None
+
+
+def _description(doc: Doc, start: int, end: int) -> Span | None:
+    """The noun phrase opening the subject (一位山东口音的旅客挤过来 -> 一位山东口音的旅客)."""
     text = doc.text[start:end]
-    stripped = text.strip()
-    if not stripped or len(stripped) > 12:
+    kept = length = 0
+    for pair in jieba.posseg.cut(text):
+        if not pair.flag.startswith(DESCRIPTION_TAGS):
+            break
+        length += len(pair.word)
+        if pair.flag.startswith(HEAD_TAGS) and pair.word not in DEMONSTRATIVES:
+            kept = length  # a description ends in its head noun
+    phrase = text[:kept]
+    title = TITLE_AFTER_NAME.search(phrase)
+    if title and title.start() >= 2:  # 李渭清教授: the title goes when a name stands before it
+        phrase = phrase[: title.start()]
+    if not phrase.strip() or len(phrase) > MAX_DESCRIPTION or not any(c >= "\u4e00" for c in phrase):
         return None
-    start += len(text) - len(text.lstrip())
-    return _span(doc, start, start + len(stripped))
+    return char_span(doc, start, start + len(phrase))
 
 
-def _span(doc: Doc, start: int, end: int) -> Span | None:
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    lead = LEADING.match(text, start, end)
+    if lead:
+        start = lead.end()
+    trail = TRAILING.search(text, start, end)
+    if trail:
+        end = trail.start()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _sentence_start(text: str, offset: int) -> int:
+    i = offset
+    while i > 0 and text[i - 1] not in SENTENCE_END and text[i - 1] not in "\n”」』":
+        i -= 1
+    return i
+
+
+def clause_start(text: str, cue_start: int, limit: int) -> int:
+    start = cue_start
+    while start > 0 and cue_start - start < limit and text[start - 1] not in SUBJECT_BREAK:
+        start -= 1
+    return start
+
+
+def char_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="contract") or doc.char_span(start, end, alignment_mode="expand")
