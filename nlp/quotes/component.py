@@ -27,6 +27,8 @@ from nlp.quotes.speakers import char_span, clause_start, find_speaker
 # What may follow a quote that is the whole object of a cue or a clause of speech (称“太恐怖”。).
 AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
 SPEECH_PUNCT = set("。！？，；…!?,;")
+# Verbs and the aspect particles that only follow verbs (着, 了, 过): evidence of a clause.
+VERBAL = ("v", "uz", "ul", "ug")
 CLAUSE_CLOSE = set("。，！？；…,.!?;\n") | {""}
 # A colon after these introduces a name, a sign or an amended text, not speech.
 NOT_SPEECH_COLON = re.compile(r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下)$")
@@ -170,7 +172,8 @@ def _reported_words(text: str, start: int, end: int) -> bool:
     not a quoted term (……开发了“行业‘白名单’功能”，): it closes a clause and holds a verb."""
     if text[end : end + 1] not in CLAUSE_CLOSE or end - start - 2 < 4:
         return False
-    return _reads_as_speech(text, start, end) or any(pair.flag.startswith("v") for pair in jieba.posseg.cut(text[start + 1 : end - 1]))
+    content = text[start + 1 : end - 1]
+    return _reads_as_speech(text, start, end) or any(pair.flag.startswith(VERBAL) for pair in jieba.posseg.cut(content))
 
 
 def _reads_as_speech(text: str, start: int, end: int) -> bool:
@@ -181,7 +184,8 @@ def _reads_as_speech(text: str, start: int, end: int) -> bool:
 
 def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | None:
     """The attribution of the speech this quote continues: the nearest speech quote of its
-    paragraph, or, for a paragraph that is one quote, the quote opening the next paragraph."""
+    paragraph, or, for a paragraph that is one quote, the quote opening the next paragraph; a
+    quoted sentence standing alone among sentences is speech with no speaker."""
     start, end = span
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
@@ -190,8 +194,11 @@ def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | 
     if same_paragraph:
         nearest = min(same_paragraph, key=lambda q: min(abs(q[0] - end), abs(start - q[1])))
         return Attribution(direct[nearest].speaker, None)
-    if text[para_start:start].strip() or text[end:para_end].strip(" 。\t"):
-        return None  # a quote inside narrative with no speech near it
-    next_start = len(text) - len(text[para_end:].lstrip())
-    following = next((a for (s, _), a in direct.items() if s == next_start), None)
-    return Attribution(following.speaker if following else None, None)
+    if not text[para_start:start].strip() and not text[end:para_end].strip(" 。\t"):
+        next_start = len(text) - len(text[para_end:].lstrip())
+        following = next((a for (s, _), a in direct.items() if s == next_start), None)
+        return Attribution(following.speaker if following else None, None)
+    before = text[para_start:start].rstrip()
+    if (not before or before[-1] in cues.SENTENCE_END) and text[end - 2] in cues.SENTENCE_END + "…":
+        return Attribution(None, None)  # a sentence of speech standing alone: whose, the text does not say
+    return None

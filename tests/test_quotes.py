@@ -1,0 +1,125 @@
+"""The quote stage on real sentences: People's Daily 1998 (train split) and the seed article."""
+
+import json
+
+import pytest
+
+from nlp.corpus import doc_to_record
+from nlp.quotes.marks import quote_spans
+from tests.conftest import ROOT
+
+
+def quotes(pipeline, text):
+    record = doc_to_record(pipeline(text), "t")
+    return [
+        (text[q["start"] : q["end"]], q["kind"], q["speaker"] and q["speaker"]["text"], q["cue"] and q["cue"]["text"])
+        for q in record["quotes"]
+    ]
+
+
+def direct(pipeline, text):
+    return [q for q in quotes(pipeline, text) if q[1] == "direct"]
+
+
+def test_cue_colon_quote(jieba_pipeline):
+    text = "村党支部书记、八家户有限责任公司董事长何占山今天也是从早忙到晚。他说：“时间真是一年比一年值钱。”"
+    assert direct(jieba_pipeline, text) == [("“时间真是一年比一年值钱。”", "direct", "何占山", "说")]
+
+
+def test_quote_then_cue_with_title_chain(jieba_pipeline, seed_text):
+    start = seed_text.index("“2020年起")
+    paragraph = seed_text[start : seed_text.index("\n", start)]
+    [found] = direct(jieba_pipeline, paragraph)
+    assert found[0].startswith("“2020年起") and found[0].endswith("。”")
+    assert found[2:] == ("刘昌", "表示")
+
+
+def test_split_quote_has_one_speaker(jieba_pipeline):
+    text = "“我只是为这些青工上德育课，”徐虎连连摆手说，“专业技术课由其他更有经验的同志来上。”"
+    assert direct(jieba_pipeline, text) == [
+        ("“我只是为这些青工上德育课，”", "direct", "徐虎", "说"),
+        ("“专业技术课由其他更有经验的同志来上。”", "direct", "徐虎", "说"),
+    ]
+
+
+def test_nested_single_quotes_stay_inside():
+    text = "她说：“小曲印在外头叫我：‘姑姑，你出来一下，他们想见见你。’我出去了。”"
+    assert [text[s:e] for s, e in quote_spans(text)] == [text[3:]]
+
+
+def test_quote_over_several_paragraphs_is_one_span():
+    text = "他说：“第一段话，讲完了。\n\n“第二段话，也讲完了。”他停了下来。"
+    [(start, end)] = quote_spans(text)
+    assert text[start:end] == "“第一段话，讲完了。\n\n“第二段话，也讲完了。”"
+
+
+def test_corner_brackets(jieba_pipeline):
+    text = "外交部发言人朱邦造说：「中方欢迎这一决定，愿意同各方合作。」"
+    assert direct(jieba_pipeline, text) == [("「中方欢迎这一决定，愿意同各方合作。」", "direct", "朱邦造", "说")]
+
+
+def test_terms_names_and_slogans_are_not_speech(jieba_pipeline, seed_text):
+    found = {q[0] for q in direct(jieba_pipeline, seed_text)}
+    for term in ("“高新”", "“十四五”", "“推窗见绿，出门见园”", "“红富士”", "“民心党建”", "“两山”"):
+        assert term in seed_text and term not in found
+    text = "岳阳是国家重要的农产品商品基地，素称“鱼米之乡”。褚时健曾是一个被各种荣誉所笼罩的人物，人称“中国烟草大王”。"
+    assert quotes(jieba_pipeline, text) == []
+
+
+def test_short_quote_as_whole_object_of_saying(jieba_pipeline):
+    text = "一名目击者称“太恐怖”。"
+    assert direct(jieba_pipeline, text) == [("“太恐怖”", "direct", "一名目击者", "称")]
+
+
+def test_quoted_term_inside_reported_speech(jieba_pipeline):
+    text = "李克强表示，“放管服”改革要继续深化。"
+    assert direct(jieba_pipeline, text) == []
+
+
+def test_partial_quote_inside_reported_speech(jieba_pipeline):
+    text = "恩佐致辞说，在两国正式建交后的第一天举行这一开馆仪式“标志着我们双边关系中的历史性时刻”。"
+    assert direct(jieba_pipeline, text) == [("“标志着我们双边关系中的历史性时刻”", "direct", "恩佐", "致辞说")]
+
+
+def test_description_speaker(jieba_pipeline):
+    text = "一位家长说：“孩子打这种电话，我们大人并不知道。”"
+    assert direct(jieba_pipeline, text) == [("“孩子打这种电话，我们大人并不知道。”", "direct", "一位家长", "说")]
+
+
+def test_no_source_gives_null_speaker(jieba_pipeline):
+    text = "有人说：“这样的事情以前从来没有过。”"
+    assert direct(jieba_pipeline, text) == [("“这样的事情以前从来没有过。”", "direct", None, "说")]
+
+
+def test_pronoun_resolves_to_the_last_named_person(jieba_pipeline):
+    text = "记者见到了王保庆。他说：“下岗并不可怕，可怕的是不能从陈旧的观念中解放出来。”"
+    assert direct(jieba_pipeline, text)[0][2] == "王保庆"
+
+
+def test_continuation_quote_takes_the_speaker_of_its_turn(jieba_pipeline, seed_text):
+    start = seed_text.index("“公司党支部会常常")
+    paragraph = seed_text[start : seed_text.index("\n", start)]
+    assert [(q[2], q[3]) for q in direct(jieba_pipeline, paragraph)] == [("王磊", "说"), ("王磊", None)]
+
+
+def test_indirect_speech_runs_to_the_end_of_the_sentence(jieba_pipeline):
+    text = "管风良表示，昆山高新区将继续发扬优良传统，在新征程上勇担使命。今年是开局之年。"
+    assert quotes(jieba_pipeline, text) == [
+        ("昆山高新区将继续发扬优良传统，在新征程上勇担使命。", "indirect", "管风良", "表示")
+    ]
+
+
+def test_seed_article_speech_and_speakers(jieba_pipeline, seed_text):
+    gold = json.loads((ROOT / "corpus" / "gold" / "seed.jsonl").read_text(encoding="utf-8"))
+    expected = sorted(
+        (q["start"], q["end"], q["speaker"] and q["speaker"]["text"]) for q in gold["quotes"] if q["kind"] == "direct"
+    )
+    record = doc_to_record(jieba_pipeline(seed_text), "seed")
+    found = sorted((q["start"], q["end"], q["speaker"] and q["speaker"]["text"]) for q in record["quotes"] if q["kind"] == "direct")
+    assert len(expected) == 12
+    assert found == expected
+
+
+@pytest.mark.parametrize("text", ["他说：“", "”他说", "“没有结尾", "“一”、“二”"])
+def test_broken_marks_do_not_crash(jieba_pipeline, text):
+    quotes(jieba_pipeline, text)
