@@ -190,7 +190,8 @@ def entity_confusion(pairs: Sequence[Pair], none: str = "(none)") -> dict[tuple[
 
 def error_passages(pairs: Sequence[Pair], errors: Sequence[dict], layer: str, limit: int = 5) -> list[dict]:
     """The paragraphs holding the most errors, widened to whole items of either side so that
-    no span is cut (a quote may run over paragraphs); most errors first, then document order."""
+    no span is cut (a quote may run over paragraphs); most errors first, then document order,
+    each distinct passage text once."""
     by_doc = {gold["id"]: (gold, pred) for gold, pred in pairs}
     counts: Counter = Counter()
     for error in errors:
@@ -207,9 +208,10 @@ def error_passages(pairs: Sequence[Pair], errors: Sequence[dict], layer: str, li
             touching = [item for item in items if _overlaps(item, span)]
             wider = (min([span[0]] + [i[0] for i in touching]), max([span[1]] + [i[1] for i in touching]))
             span, widened = wider, wider != span
-        if (doc, span) in seen:
+        # A repeated paragraph repeats its errors; showing it twice would teach nothing.
+        if gold["text"][span[0] : span[1]] in seen:
             continue
-        seen.add((doc, span))
+        seen.add(gold["text"][span[0] : span[1]])
         passages.append({"doc": doc, "start": span[0], "end": span[1], "errors": n})
         if len(passages) == limit:
             break

@@ -235,11 +235,13 @@ def _within(passage: dict, start: int, end: int) -> bool:
 
 def _render_entities(record: dict, passage: dict, wrong: set, title: str) -> str:
     offset = passage["start"]
-    ents = []
+    ents, colors = [], dict(ENTITY_COLORS)
     for start, end, label in sorted(ITEMS["entities"](record)):
         if _within(passage, start, end):
-            ents.append({"start": start - offset, "end": end - offset, "label": label + (ERROR_MARK if (start, end) in wrong else "")})
-    colors = ENTITY_COLORS | {label + ERROR_MARK: ERROR_COLOR for label in {e["label"] for e in ents}}
+            if (start, end) in wrong:
+                label += ERROR_MARK
+                colors[label] = ERROR_COLOR
+            ents.append({"start": start - offset, "end": end - offset, "label": label})
     data = {"text": record["text"][passage["start"] : passage["end"]], "ents": ents, "title": title}
     return displacy.render(data, style="ent", manual=True, options={"colors": colors})
 
