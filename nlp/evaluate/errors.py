@@ -189,8 +189,8 @@ def entity_confusion(pairs: Sequence[Pair], none: str = "(none)") -> dict[tuple[
 
 
 def error_passages(pairs: Sequence[Pair], errors: Sequence[dict], layer: str, limit: int = 5) -> list[dict]:
-    """The paragraphs holding the most errors, widened to whole items of either side so that
-    no span is cut (a quote may run over paragraphs); most errors first, then document order,
+    """The paragraphs holding the most errors, widened to whole paragraphs and whole items of
+    either side so that no span is cut (a quote may run over paragraphs); most errors first, then document order,
     each distinct passage text once."""
     by_doc = {gold["id"]: (gold, pred) for gold, pred in pairs}
     counts: Counter = Counter()
@@ -206,7 +206,8 @@ def error_passages(pairs: Sequence[Pair], errors: Sequence[dict], layer: str, li
         span, widened = (start, end), True
         while widened:
             touching = [item for item in items if _overlaps(item, span)]
-            wider = (min([span[0]] + [i[0] for i in touching]), max([span[1]] + [i[1] for i in touching]))
+            low, high = min([span[0]] + [i[0] for i in touching]), max([span[1]] + [i[1] for i in touching])
+            wider = (paragraph_at(gold["text"], low)[0], paragraph_at(gold["text"], high - 1)[1])
             span, widened = wider, wider != span
         # A repeated paragraph repeats its errors; showing it twice would teach nothing.
         if gold["text"][span[0] : span[1]] in seen:

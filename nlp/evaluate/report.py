@@ -134,6 +134,7 @@ def report_scores(report: dict) -> dict:
     names = [s["name"] for s in report["systems"]]
     return {
         "gold": report["gold"],
+        "baseline": names[0],
         "systems": {s["name"]: {"path": s["path"], "scores": s["scores"]} for s in report["systems"]},
         "differences": {
             name: {row["metric"]: row["deltas"][i] for row in report["comparison"]} for i, name in enumerate(names) if i > 0
