@@ -105,7 +105,7 @@ def error_category_chart(counts: Mapping[str, Mapping[str, Mapping[str, int]]]) 
             axes.set_title(f"{layer} errors by category", loc="left")
             axes.margins(x=0.12)
             if len(systems) > 1:
-                axes.legend(frameon=False, fontsize=8, loc="lower right")
+                axes.legend(frameon=False, fontsize=8, loc="best")
         figure.tight_layout()
         return _png(figure)
 

@@ -106,15 +106,18 @@ def speaker_rows(stats: Sequence[dict]) -> list[list[str]]:
 
 def metric_rows(scores: dict) -> list[tuple[str, float | None]]:
     """Every figure of a scores dict as (name, value), in reading order."""
-    rows = []
+    rows, layer = [], ""
     for name, value in score_rows(scores):
-        rows += [(f"{name.strip()} {column}", value[key]) for key, column in (("p", "P"), ("r", "R"), ("f", "F1"))]
+        # score_rows indents the rows under a layer (labels, quote kinds); a metric name needs the layer
+        name = f"{layer} {name.strip()}" if name.startswith(" ") else name
+        layer = name.split()[0]
+        rows += [(f"{name} {column}", value[key]) for key, column in (("p", "P"), ("r", "R"), ("f", "F1"))]
     for key in ("token_acc", "oov_rate", "oov_recall", "iv_recall"):
         if key in scores.get("segmentation", {}):
             rows.append((f"words {key}", scores["segmentation"][key]))
     if "quotes" in scores:
         rows.append(("quotes speaker_accuracy", scores["quotes"]["speaker_accuracy"]))
-        rows += [(f"{kind} speaker_accuracy", value["speaker_accuracy"]) for kind, value in scores["quotes"]["per_kind"].items()]
+        rows += [(f"quotes {kind} speaker_accuracy", value["speaker_accuracy"]) for kind, value in scores["quotes"]["per_kind"].items()]
     return rows
 
 
