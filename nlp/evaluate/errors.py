@@ -115,12 +115,13 @@ def list_errors(pairs: Sequence[Pair], layer: str) -> list[dict]:
         text = gold["text"]
         gold_items, pred_items = ITEMS[layer](gold), ITEMS[layer](pred)
         gold_keys, pred_keys = {key(i) for i in gold_items}, {key(i) for i in pred_items}
+        found = []
         for side, own, other_keys in (("fp", pred_items, gold_keys), ("fn", gold_items, pred_keys)):
             for item in own:
                 if key(item) in other_keys:
                     continue
                 start, end = item[:2]
-                errors.append(
+                found.append(
                     {
                         "doc": gold["id"],
                         "type": side,
@@ -132,7 +133,7 @@ def list_errors(pairs: Sequence[Pair], layer: str) -> list[dict]:
                         **context(text, start, end),
                     }
                 )
-    errors.sort(key=lambda e: (e["doc"], e["start"], e["end"], e["type"], e["label"]))
+        errors += sorted(found, key=lambda e: (e["start"], e["end"], e["type"], e["label"]))
     return errors
 
 
@@ -190,8 +191,8 @@ def entity_confusion(pairs: Sequence[Pair], none: str = "(none)") -> dict[tuple[
 
 def error_passages(pairs: Sequence[Pair], errors: Sequence[dict], layer: str, limit: int = 5) -> list[dict]:
     """The paragraphs holding the most errors, widened to whole paragraphs and whole items of
-    either side so that no span is cut (a quote may run over paragraphs); most errors first, then document order,
-    each distinct passage text once."""
+    either side so that no span is cut (a quote may run over paragraphs); most errors first,
+    then document order, each distinct passage text once."""
     by_doc = {gold["id"]: (gold, pred) for gold, pred in pairs}
     counts: Counter = Counter()
     for error in errors:
