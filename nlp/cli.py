@@ -71,9 +71,12 @@ def evaluate(
     prediction: Path = typer.Argument(..., help="predicted annotated corpus (JSON Lines)"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="write the scores as JSON"),
     train_words: Optional[Path] = typer.Option(None, help="training word list, one a line, for OOV/IV recall"),
+    md: Optional[Path] = typer.Option(None, "--md", help="write a Markdown report"),
+    html: Optional[Path] = typer.Option(None, "--html", help="write a self-contained HTML report with charts and errors in place"),
 ) -> None:
     """Score PREDICTION against GOLD on every layer the gold carries."""
     from nlp.evaluate import evaluate_pairs, pair_documents, read_word_list
+    from nlp.evaluate.report import build_report, write_reports
     from nlp.evaluate.table import scores_table
 
     try:
@@ -86,6 +89,39 @@ def evaluate(
     Console().print(scores_table(scores))
     if json_out is not None:
         json_out.write_text(json.dumps(scores, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    if md is not None or html is not None:
+        write_reports(build_report(gold, [(prediction.stem, prediction, pairs)], words), md, html)
+
+
+@app.command()
+def report(
+    gold: Path = typer.Argument(..., help="gold annotated corpus (JSON Lines)"),
+    predictions: List[Path] = typer.Argument(..., help="predicted corpora to compare; the first is the baseline"),
+    name: Optional[List[str]] = typer.Option(None, "--name", help="a name per prediction, in order (default: file stems)"),
+    md: Optional[Path] = typer.Option(None, "--md", help="write a Markdown report"),
+    html: Optional[Path] = typer.Option(None, "--html", help="write a self-contained HTML report"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="write scores per prediction and differences from the first"),
+    train_words: Optional[Path] = typer.Option(None, help="training word list, one a line, for OOV/IV recall"),
+) -> None:
+    """Compare several PREDICTIONS against one GOLD side by side, with the difference per metric."""
+    from nlp.evaluate import pair_documents, read_word_list
+    from nlp.evaluate.report import build_report, report_scores, write_reports
+    from nlp.evaluate.table import comparison_table
+
+    names = name or [p.stem for p in predictions]
+    if len(names) != len(predictions) or len(set(names)) != len(names):
+        stderr.print("error: give one distinct --name per prediction (file stems may clash)")
+        raise typer.Exit(2)
+    try:
+        systems = [(n, p, pair_documents(gold, p)) for n, p in zip(names, predictions)]
+    except (FormatError, OSError) as error:
+        stderr.print(f"error: {error}")
+        raise typer.Exit(2)
+    result = build_report(gold, systems, read_word_list(train_words) if train_words else None)
+    Console().print(comparison_table(result))
+    if json_out is not None:
+        json_out.write_text(json.dumps(report_scores(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_reports(result, md, html)
 
 
 @data_app.command("fetch")

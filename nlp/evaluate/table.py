@@ -9,6 +9,10 @@ def fmt(value) -> str:
     return "-" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
+def delta(value) -> str:
+    return "" if value is None else f"{value:+.4f}"
+
+
 def score_rows(scores: dict) -> list[tuple[str, dict]]:
     """(name, {p, r, f, ...}) rows of every P/R/F the scores hold, in reading order."""
     rows = []
@@ -42,4 +46,23 @@ def scores_table(scores: dict) -> Table:
             extras.append(f"{kind} speaker_accuracy {fmt(value['speaker_accuracy'])}")
     if extras:
         table.caption = "; ".join(extras)
+    return table
+
+
+def comparison_table(report: dict) -> Table:
+    """Metrics down, systems across, each after the first followed by its difference from it."""
+    names = [s["name"] for s in report["systems"]]
+    table = Table(title=f"{report['texts']['documents']} documents, baseline {names[0]}")
+    table.add_column("metric")
+    for i, name in enumerate(names):
+        table.add_column(name, justify="right")
+        if i:
+            table.add_column(f"Δ {name}", justify="right")
+    for row in report["comparison"]:
+        cells = []
+        for i, value in enumerate(row["values"]):
+            cells.append(fmt(value))
+            if i:
+                cells.append(delta(row["deltas"][i]))
+        table.add_row(row["metric"], *cells)
     return table
