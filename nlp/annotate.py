@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Iterator
 
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
 from nlp.pipeline import build_pipeline
+from nlp.segment import UserWord
 
 
 @dataclass
@@ -31,6 +32,7 @@ def annotate(
     batch_size: int = 64,
     resume: bool = False,
     encoding: str = "utf-8",
+    user_words: list[UserWord] = (),
     on_error: Callable[[InputError], None] = lambda error: None,
     on_progress: Callable[[int], None] = lambda chars: None,
 ) -> AnnotateReport:
@@ -39,7 +41,7 @@ def annotate(
     Bad input is reported through on_error and skipped; a document the pipeline fails on is
     reported the same way. The output is complete only when this returns.
     """
-    pipeline = build_pipeline(segmenter)
+    pipeline = build_pipeline(segmenter, user_words)
     writer = CorpusWriter(output, resume=resume)
     report = AnnotateReport()
 

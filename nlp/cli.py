@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -21,7 +20,8 @@ data_app = typer.Typer(no_args_is_help=True, help="The public corpora the models
 app.add_typer(data_app, name="data")
 train_app = typer.Typer(no_args_is_help=True, help="Train the models that ship with the package.")
 app.add_typer(train_app, name="train")
-stderr = Console(stderr=True)
+# Messages carry file names and user text: no rich markup, which would eat [brackets].
+stderr = Console(stderr=True, markup=False, highlight=False)
 
 
 def _check_segmenter(value: str) -> str:
@@ -40,10 +40,20 @@ def annotate(
     resume: bool = typer.Option(False, help="keep the documents already complete in OUTPUT and annotate the rest"),
     errors: Optional[Path] = typer.Option(None, help="write one JSON line per input that failed"),
     encoding: str = typer.Option("utf-8", help="encoding of text inputs"),
+    user_dict: Optional[Path] = typer.Option(None, help="words the segmenter keeps whole: one a line, optional frequency"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
 ) -> None:
     """Annotate documents with words, entities and quotes into one JSON Lines corpus."""
     from nlp.annotate import annotate as run, print_error, write_errors
+    from nlp.segment import read_user_dict
+
+    user_words = []
+    if user_dict is not None:
+        if segmenter == "char":
+            raise typer.BadParameter("the char segmenter takes no user dictionary", param_hint="--user-dict")
+        user_words, problems = read_user_dict(user_dict)
+        for problem in problems:
+            stderr.print(f"warning: {problem.describe()} (line skipped)")
 
     show_progress = not quiet and sys.stderr.isatty()
     progress = Progress(
@@ -54,7 +64,7 @@ def annotate(
         task = progress.add_task("annotate", total=None)
         report = run(
             inputs, str(output), segmenter=segmenter, n_process=n_process, batch_size=batch_size,
-            resume=resume, encoding=encoding, on_error=print_error,
+            resume=resume, encoding=encoding, user_words=user_words, on_error=print_error,
             on_progress=lambda chars: progress.advance(task),
         )
     if errors is not None:
