@@ -57,10 +57,11 @@ def annotate(
                 yield item.text, item
 
     def failed(name, component, docs, error) -> None:
-        for doc in docs:
-            # spaCy keeps the context of as_tuples on the doc: the InputDoc it came from
-            source = getattr(getattr(doc, "_context", None), "source", "?")
-            item = InputError(source, None, f"{name} failed: {error!r}")
+        # spaCy keeps the context of as_tuples on the doc (the InputDoc it came from); a worker
+        # process reports its failure without the docs
+        for doc in docs or [None]:
+            source = getattr(getattr(doc, "_context", None), "source", None) or "<worker process>"
+            item = InputError(source, None, f"{name or 'pipeline'} failed: {error!r}")
             report.errors.append(item)
             on_error(item)
 

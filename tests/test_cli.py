@@ -110,3 +110,14 @@ def test_evaluate_reports_missing_id_and_changed_text(tmp_path):
     pred.write_text('{"id": "a", "text": "abd"}\n', encoding="utf-8")
     result = runner.invoke(app, ["evaluate", str(gold), str(pred)])
     assert result.exit_code == 2 and "differs from the gold text at offset 2" in result.output
+
+
+def test_worker_processes_give_the_same_corpus(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    texts = ["国务院总理李鹏说：“今年要抓好农业。”", "“我只是上德育课，”徐虎说，“专业课由别人来上。”", "管风良表示，昆山高新区将继续发扬优良传统。"]
+    docs.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts * 3)), encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert runner.invoke(app, ["annotate", str(docs), "-o", str(one), "-q"]).exit_code == 0
+    assert runner.invoke(app, ["annotate", str(docs), "-o", str(two), "-q", "--n-process", "2", "--batch-size", "2"]).exit_code == 0
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert any(r["quotes"] and r["quotes"][0]["speaker"] for r in read_jsonl(two))

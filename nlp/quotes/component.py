@@ -33,9 +33,28 @@ CLAUSE_CLOSE = set("。，！？；…,.!?;\n") | {""}
 # A colon after these introduces a name, a sign or an amended text, not speech.
 NOT_SPEECH_COLON = re.compile(r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下)$")
 
-for _name in ("kind", "speaker", "cue"):
+def _mention_extension(name: str):
+    """Span._.speaker / Span._.cue as Spans, stored as character offsets: Doc.to_bytes (used
+    by nlp.pipe with n_process > 1) can serialise offsets but not Span objects."""
+    def key(span: Span) -> tuple:
+        return ("quotes", name, span.start_char, span.end_char)
+
+    def getter(span: Span) -> Span | None:
+        offsets = span.doc.user_data.get(key(span))
+        return None if offsets is None else span.doc.char_span(*offsets, alignment_mode="expand")
+
+    def setter(span: Span, value: Span | None) -> None:
+        span.doc.user_data[key(span)] = None if value is None else (value.start_char, value.end_char)
+
+    return getter, setter
+
+
+if not Span.has_extension("kind"):
+    Span.set_extension("kind", default=None)
+for _name in ("speaker", "cue"):
     if not Span.has_extension(_name):
-        Span.set_extension(_name, default=None)
+        _getter, _setter = _mention_extension(_name)
+        Span.set_extension(_name, getter=_getter, setter=_setter)
 
 
 @dataclass
