@@ -29,7 +29,7 @@ AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
 SPEECH_PUNCT = set("。！？，；…!?,;")
 # Verbs and the aspect particles that only follow verbs (着, 了, 过): evidence of a clause.
 VERBAL = ("v", "uz", "ul", "ug")
-CLAUSE_CLOSE = set("。，！？；…,.!?;\n") | {""}
+SENTENCE_CLOSE = set("。！？…!?\n") | {""}
 # A colon after these introduces a name, a sign or an amended text, not speech.
 NOT_SPEECH_COLON = re.compile(r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下)$")
 
@@ -134,8 +134,8 @@ class QuoteFinder:
         after_quote = {a.clause_end: a for a in direct.values() if a.clause_end >= 0}
         for match in cues.cue_opening_indirect().finditer(text):
             cue_start, cue_end = match.span("cue")
-            if any(s <= cue_start < e for s, e in marks):
-                continue
+            if any(s <= cue_start < e for s, e in marks) or text[max(0, cue_start - 1) : cue_start] == "边":
+                continue  # inside a quote, or 边说，边……: saying while doing, no content
             attribution = after_quote.get(cue_end)
             if attribution is None:
                 subject_start = clause_start(text, cue_start, self.max_subject_chars)
@@ -188,9 +188,9 @@ def _strip_end(text: str, start: int, end: int) -> int:
 
 def _reported_words(text: str, start: int, end: int) -> bool:
     """A quote inside reported speech that carries the speaker's own clause (他说，……“标志着……时刻”。),
-    not a quoted term (……开发了“行业‘白名单’功能”，): it closes a clause and holds a verb."""
-    if text[end : end + 1] not in CLAUSE_CLOSE or end - start - 2 < 4:
-        return False
+    not a quoted term (……开发了“行业‘白名单’功能”，): it ends the sentence and holds a verb."""
+    if text[end : end + 1] not in SENTENCE_CLOSE or end - start - 2 < 4:
+        return False  # 是“编外市民”，…: a quoted phrase inside the sentence, not its end
     content = text[start + 1 : end - 1]
     return _reads_as_speech(text, start, end) or any(pair.flag.startswith(VERBAL) for pair in jieba.posseg.cut(content))
 
