@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
-from nlp.quotes.speakers import char_span, clause_start, find_speaker
+from nlp.quotes.speakers import Passage, char_span, clause_start, find_speaker
 
 # What may follow a quote that is the whole object of a cue or a clause of speech (称“太恐怖”。).
 AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
@@ -75,16 +75,17 @@ class QuoteFinder:
         self.max_subject_chars = max_subject_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        marks = quote_spans(doc.text)
+        passage = Passage(doc)
+        marks = quote_spans(passage.text)
         direct: dict[tuple[int, int], Attribution] = {}
         for start, end in marks:
-            found = self._before(doc, start, end) or self._after(doc, start, end)
+            found = self._before(passage, start, end) or self._after(passage, start, end)
             if found is not None:
                 direct[(start, end)] = found
-        indirect = self._indirect(doc, marks, direct)
+        indirect = self._indirect(passage, marks, direct)
         for start, end in marks:
-            if (start, end) not in direct and _reads_as_speech(doc.text, start, end):
-                found = _same_turn(doc.text, (start, end), direct)
+            if (start, end) not in direct and _reads_as_speech(passage.text, start, end):
+                found = _same_turn(passage.text, (start, end), direct)
                 if found is not None:
                     direct[(start, end)] = found
         spans = [_quote_span(doc, s, e, "direct", a) for (s, e), a in direct.items()]
@@ -94,9 +95,9 @@ class QuoteFinder:
 
     # ------------------------------------------------------------ direct speech
 
-    def _before(self, doc: Doc, start: int, end: int) -> Attribution | None:
+    def _before(self, passage: Passage, start: int, end: int) -> Attribution | None:
         """某某说：“…” / 某某表示，“…” / 称“…” / 某某双眼含泪：“…”"""
-        text = doc.text
+        text, doc = passage.text, passage.doc
         follows = text[end : end + 1]
         match = cues.cue_before_quote().search(text, max(0, start - self.max_subject_chars - 12), start)
         if match is not None and match["addressee"] and match["punct"] not in ("：", ":"):
@@ -106,30 +107,31 @@ class QuoteFinder:
                 return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
             cue_start, cue_end = match.span("cue")
             subject_start = clause_start(text, cue_start, self.max_subject_chars)
-            return Attribution(find_speaker(doc, subject_start, cue_start), char_span(doc, cue_start, cue_end))
+            return Attribution(find_speaker(passage, subject_start, cue_start), char_span(doc, cue_start, cue_end))
         if start > 0 and text[start - 1] in "：:":
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
-                return Attribution(find_speaker(doc, subject_start, start - 1), None)
+                return Attribution(find_speaker(passage, subject_start, start - 1), None)
         return None
 
-    def _after(self, doc: Doc, start: int, end: int) -> Attribution | None:
+    def _after(self, passage: Passage, start: int, end: int) -> Attribution | None:
         """“…”某某说"""
-        match = cues.cue_after_quote().match(doc.text, end)
+        text, doc = passage.text, passage.doc
+        match = cues.cue_after_quote().match(text, end)
         if match is None:
             return None
-        speaker = find_speaker(doc, *match.span("subject"), search_back=False)
-        if speaker is None or not (_reads_as_speech(doc.text, start, end) or speaker.label_ == "PER"):
+        speaker = find_speaker(passage, *match.span("subject"), search_back=False)
+        if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER"):
             return None
         cue_start, cue_end = match.span("cue")
         return Attribution(speaker, char_span(doc, cue_start, cue_end), cue_end)
 
     # ------------------------------------------------------------ indirect speech
 
-    def _indirect(self, doc: Doc, marks: list[tuple[int, int]], direct: dict) -> dict[tuple[int, int], Attribution]:
+    def _indirect(self, passage: Passage, marks: list[tuple[int, int]], direct: dict) -> dict[tuple[int, int], Attribution]:
         """某某表示，……。: the content up to the end of its sentence, or up to a quote of the
         speaker's own words inside it, which becomes direct speech of the same speaker."""
-        text = doc.text
+        text, doc = passage.text, passage.doc
         found = {}
         after_quote = {a.clause_end: a for a in direct.values() if a.clause_end >= 0}
         for match in cues.cue_opening_indirect().finditer(text):
@@ -139,7 +141,7 @@ class QuoteFinder:
             attribution = after_quote.get(cue_end)
             if attribution is None:
                 subject_start = clause_start(text, cue_start, self.max_subject_chars)
-                speaker = find_speaker(doc, subject_start, cue_start)
+                speaker = find_speaker(passage, subject_start, cue_start)
                 if speaker is None:
                     continue
                 attribution = Attribution(speaker, char_span(doc, cue_start, cue_end))

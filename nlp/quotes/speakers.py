@@ -43,60 +43,70 @@ DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那
 MAX_DESCRIPTION = 16
 
 
-def find_speaker(doc: Doc, start: int, end: int, search_back: bool = True) -> Span | None:
-    """The speaker mentioned in the subject region doc.text[start:end]."""
-    start, end = _trim(doc.text, start, end)
-    if NO_SOURCE.fullmatch(doc.text, start, end):
+class Passage:
+    """A doc with its text and entities taken once: Doc.text and Doc.ents build new objects
+    on every access, which made the quote stage quadratic in the length of a document."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        self.ents = tuple(doc.ents)
+
+
+def find_speaker(passage: Passage, start: int, end: int, search_back: bool = True) -> Span | None:
+    """The speaker mentioned in the subject region passage.text[start:end]."""
+    start, end = _trim(passage.text, start, end)
+    if NO_SOURCE.fullmatch(passage.text, start, end):
         return None
     if start < end:
-        speaker = _named_speaker(doc, start, end) or _description(doc, start, end) or _bare_name(doc, start, end)
+        speaker = _named_speaker(passage, start, end) or _description(passage, start, end) or _bare_name(passage, start, end)
         if speaker is not None:
             return speaker
     if search_back:
-        sentence_start = _sentence_start(doc.text, start)
+        sentence_start = _sentence_start(passage.text, start)
         if sentence_start < start:
-            return _named_speaker(doc, sentence_start, start)
+            return _named_speaker(passage, sentence_start, start)
     return None
 
 
-def _named_speaker(doc: Doc, start: int, end: int) -> Span | None:
+def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     """A name right before the cue, else a pronoun or the first person of the region (the
     subject comes before an object: 董建华告诉库克), else an organisation."""
-    inside = [e for e in doc.ents if start <= e.start_char and e.end_char <= end]
+    inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end]
     people = [e for e in inside if e.label_ == "PER"]
     if people and people[-1].end_char == end:
-        return fullest_name(doc, people[-1])
-    titled = NAME_AFTER_TITLE.search(doc.text, start, end)
+        return fullest_name(passage, people[-1])
+    titled = NAME_AFTER_TITLE.search(passage.text, start, end)
     if titled:
-        return char_span(doc, *titled.span("name"))
-    pronoun = PRONOUNS.search(doc.text, start, end)
+        return char_span(passage.doc, *titled.span("name"))
+    pronoun = PRONOUNS.search(passage.text, start, end)
     if pronoun and (not people or pronoun.start() < people[0].start_char):
-        return resolve_person(doc, pronoun.start()) or char_span(doc, *pronoun.span())
+        return resolve_person(passage, pronoun.start()) or char_span(passage.doc, *pronoun.span())
     if people:
-        return fullest_name(doc, people[0])
+        return fullest_name(passage, people[0])
     organisations = [e for e in inside if e.label_ == "ORG"]
     return organisations[0] if organisations else None
 
 
-def resolve_person(doc: Doc, before: int) -> Span | None:
+def resolve_person(passage: Passage, before: int) -> Span | None:
     """The fullest name of the most recent person mentioned before a character offset."""
-    recent = [e for e in doc.ents if e.label_ == "PER" and e.end_char <= before]
-    return fullest_name(doc, recent[-1]) if recent else None
+    recent = [e for e in passage.ents if e.label_ == "PER" and e.end_char <= before]
+    return fullest_name(passage, recent[-1]) if recent else None
 
 
-def fullest_name(doc: Doc, person: Span) -> Span:
+def fullest_name(passage: Passage, person: Span) -> Span:
     """The longest person mention of the document that contains this one (谢里夫 -> 纳瓦兹·谢里夫)."""
-    fuller = [e for e in doc.ents if e.label_ == "PER" and person.text in e.text and len(e.text) > len(person.text)]
+    fuller = [e for e in passage.ents if e.label_ == "PER" and person.text in e.text and len(e.text) > len(person.text)]
     return max(fuller, key=lambda e: (len(e.text), -e.start_char)) if fuller else person
 
 
-def _bare_name(doc: Doc, start: int, end: int) -> Span | None:
-    return char_span(doc, start, end) if BARE_NAME.fullmatch(doc.text, start, end) else None
+def _bare_name(passage: Passage, start: int, end: int) -> Span | None:
+    return char_span(passage.doc, start, end) if BARE_NAME.fullmatch(passage.text, start, end) else None
 
 
-def _description(doc: Doc, start: int, end: int) -> Span | None:
+def _description(passage: Passage, start: int, end: int) -> Span | None:
     """The noun phrase opening the subject (一位山东口音的旅客挤过来 -> 一位山东口音的旅客)."""
-    text = doc.text[start:end]
+    text = passage.text[start:end]
     kept = length = 0
     for pair in jieba.posseg.cut(text):
         if not pair.flag.startswith(DESCRIPTION_TAGS):
@@ -110,7 +120,7 @@ def _description(doc: Doc, start: int, end: int) -> Span | None:
         phrase = phrase[: title.start()]
     if not phrase.strip() or len(phrase) > MAX_DESCRIPTION or not any(c >= "\u4e00" for c in phrase):
         return None
-    return char_span(doc, start, start + len(phrase))
+    return char_span(passage.doc, start, start + len(phrase))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
