@@ -187,7 +187,7 @@ def segmentation_f1(model: Path, records: list[dict]) -> float:
 
 
 def ship_pkuseg(
-    best: Path, out: Path, dev_records: list[dict], thresholds: tuple[float, ...] = (0.0, 0.005, 0.01, 0.02, 0.05),
+    best: Path, out: Path, dev_records: list[dict], thresholds: tuple[float, ...] = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2),
     max_bytes: int = 30_000_000, tolerance: float = 0.001, say: Callable[[str], None] = print,
 ) -> dict:
     """Prune the trained model at the largest threshold whose dev F1 stays within `tolerance`
