@@ -40,3 +40,41 @@ def test_bad_dictionary_lines_are_warnings_not_crashes(tmp_path):
     result = CliRunner().invoke(app, ["annotate", str(source), "-o", str(tmp_path / "o.jsonl"), "--user-dict", str(path)])
     assert result.exit_code == 0
     assert f"warning: {path}:2: expected 'word [frequency]'" in result.output.replace("\n", "")
+
+
+def test_shipped_pkuseg_model_segments_to_the_pku_standard(monkeypatch):
+    # the model must load from the package with no network: any socket use fails the test
+    import socket
+
+    monkeypatch.setattr(socket.socket, "connect", lambda *a, **k: pytest.fail("network used"))
+    doc = build_pipeline("pkuseg")("中共中央总书记、国家主席江泽民发表１９９８年新年讲话。")
+    words = [doc.text[s:e] for s, e in word_offsets(doc)]
+    assert words == ["中共中央", "总书记", "、", "国家", "主席", "江", "泽民", "发表", "１９９８年", "新年", "讲话", "。"]
+
+
+def test_pkuseg_keeps_user_words_whole():
+    plain = build_pipeline("pkuseg")(TEXT)
+    assert "昆山高新区" not in [plain.text[s:e] for s, e in word_offsets(plain)]
+    doc = build_pipeline("pkuseg", [UserWord("昆山高新区", None)])(TEXT)
+    assert [doc.text[s:e] for s, e in word_offsets(doc)][0] == "昆山高新区"
+
+
+def test_pruning_keeps_strong_features(tmp_path):
+    import numpy as np
+    import srsly
+
+    from nlp.segment import prune_pkuseg
+
+    source = tmp_path / "model"
+    source.mkdir()
+    srsly.write_msgpack(source / "features.msgpack", {"unigram": [], "bigram": [], "feature_to_idx": {"a": 0, "b": 1, "c": 2}, "tag_to_idx": {"B": 0, "I": 1}})
+    node = np.array([[0.5, -0.2], [0.001, -0.002], [0.0, 0.3]])
+    edge = np.array([0.1, 0.2, 0.3, 0.4])
+    np.savez(source / "weights.npz", sizes=np.array([2, 3]), w=np.concatenate([node.reshape(-1), edge]))
+    stats = prune_pkuseg(source, tmp_path / "pruned", min_weight=0.01)
+    assert (stats["features"], stats["kept"]) == (3, 2)
+    features = srsly.read_msgpack(tmp_path / "pruned" / "features.msgpack")
+    assert features["feature_to_idx"] == {"a": 0, "c": 1}
+    weights = np.load(tmp_path / "pruned" / "weights.npz")
+    assert list(weights["sizes"]) == [2, 2]
+    assert np.allclose(weights["w"], [0.5, -0.2, 0.0, 0.3, 0.1, 0.2, 0.3, 0.4])
