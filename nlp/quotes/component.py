@@ -31,7 +31,10 @@ SPEECH_PUNCT = set("。！？，；…!?,;")
 VERBAL = ("v", "uz", "ul", "ug")
 SENTENCE_CLOSE = set("。！？…!?\n") | {""}
 # A colon after these introduces a name, a sign or an amended text, not speech.
-NOT_SPEECH_COLON = re.compile(r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下)$")
+NOT_SPEECH_COLON = re.compile(
+    r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下|战略|歌词|诗句|对联|横批|碑文|"
+    r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
+)
 
 def _mention_extension(name: str):
     """Span._.speaker / Span._.cue as Spans, stored as character offsets: Doc.to_bytes (used
@@ -211,6 +214,12 @@ def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | 
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
     para_end = len(text) if para_end < 0 else para_end
+    before = text[para_start:start].rstrip()
+    if before and before[-1] not in cues.SENTENCE_END + "；”」』）)":
+        return None  # 上面写着：“……” / ……的“老吾老”: part of a sentence of narrative
+    full_sentence = text[end - 2] in cues.SENTENCE_END + "…"
+    if not full_sentence and text[end : end + 1] not in SENTENCE_CLOSE | set("“「『；"):
+        return None
     same_paragraph = [(s, e) for (s, e) in direct if para_start <= s and e <= para_end]
     if same_paragraph:
         nearest = min(same_paragraph, key=lambda q: min(abs(q[0] - end), abs(start - q[1])))
@@ -219,7 +228,6 @@ def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | 
         next_start = len(text) - len(text[para_end:].lstrip())
         following = next((a for (s, _), a in direct.items() if s == next_start), None)
         return Attribution(following.speaker if following else None, None)
-    before = text[para_start:start].rstrip()
-    if (not before or before[-1] in cues.SENTENCE_END) and text[end - 2] in cues.SENTENCE_END + "…":
+    if full_sentence and (not before or before[-1] in cues.SENTENCE_END):
         return Attribution(None, None)  # a sentence of speech standing alone: whose, the text does not say
     return None
