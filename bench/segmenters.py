@@ -1,6 +1,6 @@
-"""Segmenters side by side on the People's Daily test split: word P/R/F1, OOV recall, speed.
+"""Segmenters side by side on a People's Daily split: word P/R/F1, OOV recall, speed.
 
-    python bench/segmenters.py [--data-dir .cache/nlp-data] [--limit N]
+    python bench/segmenters.py [--split test|dev] [--data-dir .cache/nlp-data] [--limit N]
 
 Needs `nlp data fetch`. Every backend segments the same texts in the same run, so the speed
 column is comparable across rows (chars/s, and the ratio to raw jieba) even on a busy machine.
@@ -40,9 +40,10 @@ def spacy_backend(segmenter: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--limit", type=int, default=None, help="only the first N test paragraphs")
+    parser.add_argument("--split", choices=("test", "dev"), default="test")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N paragraphs")
     args = parser.parse_args()
-    gold = list(read_corpus(args.data_dir / "pd_test.jsonl"))[: args.limit]
+    gold = list(read_corpus(args.data_dir / f"pd_{args.split}.jsonl"))[: args.limit]
     train_words = read_word_list(args.data_dir / "pd_train.words")
     jieba.initialize()
     backends = {
@@ -53,7 +54,7 @@ def main() -> None:
         "char (spaCy tokenizer)": spacy_backend("char"),
     }
     chars = sum(len(g["text"]) for g in gold)
-    print(f"People's Daily 1998 test split: {len(gold)} paragraphs, {chars:,} characters")
+    print(f"People's Daily 1998 {args.split} split: {len(gold)} paragraphs, {chars:,} characters")
     model_bytes = sum(p.stat().st_size for p in pkuseg_model_dir().iterdir())
     print(f"shipped pkuseg model: {model_bytes / 1e6:.1f} MB")
     rows, baseline = [], None
@@ -68,7 +69,7 @@ def main() -> None:
     print(f"{'backend':32} {'P':>7} {'R':>7} {'F1':>7} {'OOV-R':>7} {'IV-R':>7} {'chars/s':>10} {'x jieba':>8}")
     for name, s, speed, ratio in rows:
         print(f"{name:32} {s['p']:7.4f} {s['r']:7.4f} {s['f']:7.4f} {s['oov_recall']:7.4f} {s['iv_recall']:7.4f} {speed:10,.0f} {ratio:8.2f}")
-    print(f"OOV rate of the test split against the train word list: {rows[0][1]['oov_rate']:.4f}")
+    print(f"OOV rate of the {args.split} split against the train word list: {rows[0][1]['oov_rate']:.4f}")
 
 
 if __name__ == "__main__":
