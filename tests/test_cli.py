@@ -20,7 +20,7 @@ def test_annotate_seed_and_self_evaluate(tmp_path):
     assert result.exit_code == 0, result.output
     [record] = read_jsonl(out)
     assert record["id"] == "kunshan_hitech_zone" and record["text"] == SEED.read_text(encoding="utf-8")
-    assert record["version"] == 1 and record["meta"]["segmenter"] == "jieba"
+    assert record["version"] == 1 and record["meta"]["segmenter"] == "pkuseg"  # the default
     scores_path = tmp_path / "self.json"
     result = runner.invoke(app, ["evaluate", str(out), str(out), "--json", str(scores_path)])
     assert result.exit_code == 0, result.output
