@@ -59,7 +59,10 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     if NO_SOURCE.fullmatch(passage.text, start, end):
         return None
     if start < end:
-        speaker = _named_speaker(passage, start, end) or _description(passage, start, end) or _bare_name(passage, start, end)
+        speaker = (
+            _named_speaker(passage, start, end) or _description(passage, start, end)
+            or _organisation(passage, start, end) or _bare_name(passage, start, end)
+        )
         if speaker is not None:
             return speaker
     if search_back:
@@ -85,7 +88,9 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if people:
         return fullest_name(passage, people[0])
     organisations = [e for e in inside if e.label_ == "ORG"]
-    return organisations[0] if organisations else None
+    if organisations and organisations[-1].end_char == end:
+        return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
+    return None
 
 
 def resolve_person(passage: Passage, before: int) -> Span | None:
@@ -98,6 +103,10 @@ def fullest_name(passage: Passage, person: Span) -> Span:
     """The longest person mention of the document that contains this one (谢里夫 -> 纳瓦兹·谢里夫)."""
     fuller = [e for e in passage.ents if e.label_ == "PER" and person.text in e.text and len(e.text) > len(person.text)]
     return max(fuller, key=lambda e: (len(e.text), -e.start_char)) if fuller else person
+
+
+def _organisation(passage: Passage, start: int, end: int) -> Span | None:
+    return next((e for e in passage.ents if e.label_ == "ORG" and start <= e.start_char and e.end_char <= end), None)
 
 
 def _bare_name(passage: Passage, start: int, end: int) -> Span | None:
