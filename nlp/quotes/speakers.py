@@ -32,6 +32,11 @@ TITLES = (
 )
 # A name right after a title that ends the subject (管委会副主任张建文): found even when NER misses it.
 NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\\u4e00-\\u9fff]{{2,3}})$")
+# 老吴, 小李, 刘大爷, 王女士, 李某: a surname standing for a person named in full elsewhere.
+SURNAME_WITH_HONORIFIC = re.compile(
+    "(?:老|小)(?P<surname_after>[\u4e00-\u9fff])|(?P<surname_before>[\u4e00-\u9fff])(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某)"
+)
+FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
 # Subjects that name no source: the speaker is null, not a guess.
 NO_SOURCE = re.compile("有人|人们|有的人|也有人|还有人|据说")
@@ -100,8 +105,15 @@ def resolve_person(passage: Passage, before: int) -> Span | None:
 
 
 def fullest_name(passage: Passage, person: Span) -> Span:
-    """The longest person mention of the document that contains this one (谢里夫 -> 纳瓦兹·谢里夫)."""
-    fuller = [e for e in passage.ents if e.label_ == "PER" and person.text in e.text and len(e.text) > len(person.text)]
+    """The longest person mention of the document that names the same person: one containing
+    this one (谢里夫 -> 纳瓦兹·谢里夫), or, for a surname with an honorific (老吴, 刘大爷), a full
+    name with that surname (吴天祥)."""
+    people = [e for e in passage.ents if e.label_ == "PER" and len(e.text) > len(person.text)]
+    fuller = [e for e in people if person.text in e.text]
+    honorific = SURNAME_WITH_HONORIFIC.fullmatch(person.text)
+    if not fuller and honorific:
+        surname = honorific["surname_before"] or honorific["surname_after"]
+        fuller = [e for e in people if e.text.startswith(surname) and FULL_NAME.fullmatch(e.text)]
     return max(fuller, key=lambda e: (len(e.text), -e.start_char)) if fuller else person
 
 
