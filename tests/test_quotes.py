@@ -123,3 +123,8 @@ def test_seed_article_speech_and_speakers(jieba_pipeline, seed_text):
 @pytest.mark.parametrize("text", ["他说：“", "”他说", "“没有结尾", "“一”、“二”"])
 def test_broken_marks_do_not_crash(jieba_pipeline, text):
     quotes(jieba_pipeline, text)
+
+
+def test_clause_cue_without_comma(jieba_pipeline):
+    text = "不少留学生仍认为当初并不了解国外社会的复杂。"
+    assert quotes(jieba_pipeline, text) == [("当初并不了解国外社会的复杂。", "indirect", "不少留学生", "认为")]

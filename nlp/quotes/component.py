@@ -138,7 +138,7 @@ class QuoteFinder:
         found = {}
         after_quote = {a.clause_end: a for a in direct.values() if a.clause_end >= 0}
         for match in cues.cue_opening_indirect().finditer(text):
-            cue_start, cue_end = match.span("cue")
+            cue_start, cue_end = match.span("cue" if match["cue"] else "cue_clause")
             if any(s <= cue_start < e for s, e in marks) or text[max(0, cue_start - 1) : cue_start] == "边":
                 continue  # inside a quote, or 边说，边……: saying while doing, no content
             attribution = after_quote.get(cue_end)

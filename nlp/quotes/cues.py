@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+# Cues that take a clause as their object with no comma between: 他认为这是……
+CLAUSE_CUES = "认为|宣布|指出|透露|声称|宣称|表明|强调指出"
 # Characters that end the clause a speaker and cue must sit in.
 CLAUSE_BREAK = "。！？；，、：:,;!?\n“”「」『』"
 # A speaker's clause may hold a title chain joined by 、 (党支部书记、总经理刘昌).
@@ -46,8 +48,9 @@ def cue_after_quote() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def cue_opening_indirect() -> re.Pattern:
-    """A cue followed by a comma or colon that opens reported content without quote marks."""
-    return re.compile(f"(?P<cue>{cue_pattern()})(?P<punct>[：:，,])(?![“「『])")
+    """A cue followed by a comma or colon that opens reported content without quote marks, or
+    one of the cues whose object is always a clause (认为……, 宣布……)."""
+    return re.compile(f"(?:(?P<cue>{cue_pattern()})(?P<punct>[：:，,])|(?P<cue_clause>{CLAUSE_CUES}))(?![“「『])")
 
 
 def is_naming_cheng(text: str, cue_start: int, cue: str) -> bool:

@@ -42,7 +42,7 @@ TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
 NO_SOURCE = re.compile("有人|人们|有的人|也有人|还有人|据说")
 # A short subject right before the cue that NER did not tag is most likely a name (王磊说).
 BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
-DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "f", "s", "u", "t")
+DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t")
 HEAD_TAGS = ("n", "r")
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
