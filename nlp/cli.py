@@ -71,7 +71,8 @@ def annotate(
         write_errors(str(errors), report.errors)
     if not quiet:
         resumed = f" ({report.resumed} kept from the earlier run)" if report.resumed else ""
-        stderr.print(f"annotated {report.annotated} documents{resumed}, {len(report.errors)} failed -> {output}")
+        plural = "" if report.annotated == 1 else "s"
+        stderr.print(f"annotated {report.annotated} document{plural}{resumed}, {len(report.errors)} failed -> {output}")
     raise typer.Exit(0 if report.ok else 1)
 
 
