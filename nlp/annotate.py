@@ -31,15 +31,16 @@ def annotate(
     batch_size: int = 64,
     resume: bool = False,
     encoding: str = "utf-8",
+    entities: list[dict] | None = None,
     on_error: Callable[[InputError], None] = lambda error: None,
     on_progress: Callable[[int], None] = lambda chars: None,
 ) -> AnnotateReport:
     """Annotate every input document into OUTPUT, in input order.
 
     Bad input is reported through on_error and skipped; a document the pipeline fails on is
-    reported the same way. The output is complete only when this returns.
+    reported the same way. ENTITIES are gazetteer patterns that win over the NER model. The output is complete only when this returns.
     """
-    pipeline = build_pipeline(segmenter)
+    pipeline = build_pipeline(segmenter, entities)
     writer = CorpusWriter(output, resume=resume)
     report = AnnotateReport()
 

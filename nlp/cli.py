@@ -17,6 +17,8 @@ from nlp.pipeline import DEFAULT_SEGMENTER, SEGMENTERS
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese news annotation: words, entities, quotes.")
 data_app = typer.Typer(no_args_is_help=True, help="The public corpora the models are trained and scored on.")
 app.add_typer(data_app, name="data")
+train_app = typer.Typer(no_args_is_help=True, help="Train the pipeline's models.")
+app.add_typer(train_app, name="train")
 stderr = Console(stderr=True)
 
 
@@ -36,11 +38,24 @@ def annotate(
     resume: bool = typer.Option(False, help="keep the documents already complete in OUTPUT and annotate the rest"),
     errors: Optional[Path] = typer.Option(None, help="write one JSON line per input that failed"),
     encoding: str = typer.Option("utf-8", help="encoding of text inputs"),
+    entities: Optional[Path] = typer.Option(
+        None, "--entities", help='gazetteer: JSON Lines of {"label", "pattern"}; wins over the NER model'
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
 ) -> None:
     """Annotate documents with words, entities and quotes into one JSON Lines corpus."""
     from nlp.annotate import annotate as run, print_error, write_errors
+    from nlp.ner import read_gazetteer
 
+    patterns = None
+    if entities is not None:
+        try:
+            patterns, bad = read_gazetteer(entities)
+        except (OSError, UnicodeDecodeError) as error:
+            stderr.print(f"error: {entities}: {error}")
+            raise typer.Exit(2)
+        for item in bad:
+            stderr.print(f"error: {entities}:{item.line}: {item.reason} (line skipped)")
     show_progress = not quiet and sys.stderr.isatty()
     progress = Progress(
         TextColumn("annotating"), BarColumn(), TextColumn("{task.completed} docs"), TimeElapsedColumn(),
@@ -50,7 +65,7 @@ def annotate(
         task = progress.add_task("annotate", total=None)
         report = run(
             inputs, str(output), segmenter=segmenter, n_process=n_process, batch_size=batch_size,
-            resume=resume, encoding=encoding, on_error=print_error,
+            resume=resume, encoding=encoding, entities=patterns, on_error=print_error,
             on_progress=lambda chars: progress.advance(task),
         )
     if errors is not None:
@@ -99,3 +114,23 @@ def data_fetch(
     except (ChecksumError, subprocess.CalledProcessError) as error:
         stderr.print(f"error: {error}")
         raise typer.Exit(2)
+
+
+@train_app.command("ner")
+def train_ner(
+    output: Path = typer.Option(Path("out/ner"), "-o", "--output", help="training folder: corpora, checkpoints, model-best"),
+    data_dir: Path = typer.Option(None, help="converted corpora (default: $NLP_DATA_DIR or .cache/nlp-data)"),
+    with_pd: bool = typer.Option(False, help="add the People's Daily train split to MSRA train"),
+    max_minutes: float = typer.Option(60.0, help="stop training after this many minutes (0: no limit)"),
+    limit: int = typer.Option(0, help="train on the first N documents only (0: all)"),
+    init_from: Optional[Path] = typer.Option(None, help="a trained model folder to go on training from"),
+    learn_rate: Optional[float] = typer.Option(None, help="Adam learning rate (config: 0.001)"),
+    install: bool = typer.Option(False, help="copy model-best into the package (nlp/models/ner)"),
+) -> None:
+    """Train the character NER (PER / LOC / ORG) on MSRA train; dev = msra_dev; test is never read."""
+    from nlp.data import DATA_DIR
+    from nlp.train_ner import train_ner as run
+
+    overrides = {"training.optimizer.learn_rate": learn_rate} if learn_rate else None
+    run(data_dir or DATA_DIR, output, with_pd=with_pd, max_minutes=max_minutes, limit=limit,
+        overrides=overrides, init_from=init_from, install=install, say=stderr.print)

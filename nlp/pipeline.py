@@ -1,6 +1,6 @@
 """Building the spaCy pipeline: the one place that knows the order of the stages.
 
-tokenizer (spaCy's Chinese tokenizer: jieba | pkuseg | char) -> ner -> quotes
+tokenizer (spaCy's Chinese tokenizer: jieba | pkuseg | char) -> ner (char_ner) -> quotes
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ DEFAULT_SEGMENTER = "jieba"
 jieba.setLogLevel(logging.WARNING)
 
 
-def build_pipeline(segmenter: str = DEFAULT_SEGMENTER) -> Language:
+def build_pipeline(segmenter: str = DEFAULT_SEGMENTER, entities: list[dict] | None = None) -> Language:
+    """The annotation pipeline; ENTITIES are entity-ruler patterns that win over the NER model."""
     if segmenter not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
@@ -29,6 +30,6 @@ def build_pipeline(segmenter: str = DEFAULT_SEGMENTER) -> Language:
         from nlp.segment import initialize_pkuseg
 
         initialize_pkuseg(pipeline)
-    pipeline.add_pipe("posseg_ner", name="ner")
+    pipeline.add_pipe("char_ner", name="ner", config={"patterns": entities or []})
     pipeline.add_pipe("quotes")
     return pipeline
