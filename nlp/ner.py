@@ -130,8 +130,8 @@ HONORIFIC = re.compile(
 
 @Language.component("person_rules")
 def person_rules(doc: Doc) -> Doc:
-    """Trim leading title words off PER spans; surname + honorific (王女士, 李某) is a person and
-    wins over an overlapping entity of another label."""
+    """Trim leading title words off PER spans; surname + honorific or title (王女士, 李某, 耿书记) is
+    a person and replaces the entities inside it (the model often marks the surname alone)."""
     spans = []
     for ent in doc.ents:
         if ent.label_ == "PER":
@@ -142,8 +142,8 @@ def person_rules(doc: Doc) -> Doc:
     for match in HONORIFIC.finditer(doc.text):
         start, end = match.span()
         overlapping = [e for e in spans if e.start < end and start < e.end]
-        # a person found by the model, or a surname character that ends another entity (江苏省长)
-        if any(e.label_ == "PER" or e.start < start for e in overlapping):
+        # a surname character that ends another entity (江苏省长), or a longer person (王金书记)
+        if any(e.start < start or (e.label_ == "PER" and e.end > end) for e in overlapping):
             continue
         spans = [e for e in spans if e not in overlapping] + [Span(doc, start, end, label="PER")]
     doc.ents = filter_spans(spans)

@@ -64,14 +64,13 @@ def test_entity_boundary_inside_a_jieba_word_is_exact(pipeline):
 
 
 def test_gazetteer_wins_over_the_model():
-    text = "昆山高新区行政审批局副局长严斌说，昆山高新区的企业越来越多。"
-    model = build_pipeline("jieba")(text)
-    assert ("昆山高新区", "LOC") in ents(model)
-    ruled = build_pipeline("jieba", entities=[{"label": "ORG", "pattern": "昆山高新区"}])(text)
-    found = ents(ruled)
-    assert found.count(("昆山高新区", "ORG")) == 2
-    assert ("昆山高新区", "LOC") not in found
-    assert ("严斌", "PER") in found
+    text = "昆山富士康环保科技有限公司党支部书记、总经理刘昌表示，昆山高新区的企业越来越多。"
+    model = ents(build_pipeline("jieba")(text))
+    assert ("昆山富士康环保科技有限公司党支部", "ORG") in model  # the model overshoots
+    assert ("昆山高新区", "LOC") not in model  # and misses a name it never saw
+    gazetteer = [{"label": "ORG", "pattern": "昆山富士康环保科技有限公司"}, {"label": "LOC", "pattern": "昆山高新区"}]
+    ruled = ents(build_pipeline("jieba", entities=gazetteer)(text))
+    assert ruled == [("昆山富士康环保科技有限公司", "ORG"), ("刘昌", "PER"), ("昆山高新区", "LOC")]
 
 
 def test_bad_gazetteer_lines_are_reported_with_their_number(tmp_path):
