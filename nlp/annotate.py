@@ -33,15 +33,16 @@ def annotate(
     resume: bool = False,
     encoding: str = "utf-8",
     user_words: list[UserWord] = (),
+    entities: list[dict] | None = None,
     on_error: Callable[[InputError], None] = lambda error: None,
     on_progress: Callable[[int], None] = lambda chars: None,
 ) -> AnnotateReport:
     """Annotate every input document into OUTPUT, in input order.
 
     Bad input is reported through on_error and skipped; a document the pipeline fails on is
-    reported the same way. The output is complete only when this returns.
+    reported the same way. ENTITIES are gazetteer patterns that win over the NER model. The output is complete only when this returns.
     """
-    pipeline = build_pipeline(segmenter, user_words)
+    pipeline = build_pipeline(segmenter, user_words, entities)
     writer = CorpusWriter(output, resume=resume)
     report = AnnotateReport()
 
@@ -51,8 +52,8 @@ def annotate(
                 report.errors.append(item)
                 on_error(item)
             elif writer.is_done(item.id):
-                writer.write_done(item.id)
-                report.resumed += 1
+                # an empty text keeps the document's place in the batches: output keeps input order
+                yield "", item
             else:
                 yield item.text, item
 
@@ -69,6 +70,10 @@ def annotate(
     meta = {"segmenter": segmenter, "pipeline": pipeline.pipe_names}
     try:
         for doc, item in pipeline.pipe(to_annotate(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+            if writer.is_done(item.id):
+                writer.write_done(item.id)
+                report.resumed += 1
+                continue
             writer.write(doc_to_record(doc, item.id, {**meta, "source": item.source}))
             report.annotated += 1
             report.chars += len(item.text)

@@ -41,10 +41,14 @@ def annotate(
     errors: Optional[Path] = typer.Option(None, help="write one JSON line per input that failed"),
     encoding: str = typer.Option("utf-8", help="encoding of text inputs"),
     user_dict: Optional[Path] = typer.Option(None, help="words the segmenter keeps whole: one a line, optional frequency"),
+    entities: Optional[Path] = typer.Option(
+        None, "--entities", help='gazetteer: JSON Lines of {"label", "pattern"}; wins over the NER model'
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
 ) -> None:
     """Annotate documents with words, entities and quotes into one JSON Lines corpus."""
     from nlp.annotate import annotate as run, print_error, write_errors
+    from nlp.ner import read_gazetteer
     from nlp.segment import read_user_dict
 
     user_words = []
@@ -54,7 +58,15 @@ def annotate(
         user_words, problems = read_user_dict(user_dict)
         for problem in problems:
             stderr.print(f"warning: {problem.describe()} (line skipped)")
-
+    patterns = None
+    if entities is not None:
+        try:
+            patterns, bad = read_gazetteer(entities)
+        except (OSError, UnicodeDecodeError) as error:
+            stderr.print(f"error: {entities}: {error}")
+            raise typer.Exit(2)
+        for item in bad:
+            stderr.print(f"error: {entities}:{item.line}: {item.reason} (line skipped)")
     show_progress = not quiet and sys.stderr.isatty()
     progress = Progress(
         TextColumn("annotating"), BarColumn(), TextColumn("{task.completed} docs"), TimeElapsedColumn(),
@@ -64,7 +76,7 @@ def annotate(
         task = progress.add_task("annotate", total=None)
         report = run(
             inputs, str(output), segmenter=segmenter, n_process=n_process, batch_size=batch_size,
-            resume=resume, encoding=encoding, user_words=user_words, on_error=print_error,
+            resume=resume, encoding=encoding, user_words=user_words, entities=patterns, on_error=print_error,
             on_progress=lambda chars: progress.advance(task),
         )
     if errors is not None:
@@ -175,3 +187,23 @@ def train_segmenter(
         f"best dev F1 {max(scores):.4f} at iteration {scores.index(max(scores))}; shipped with |w| >= {chosen['threshold']}: "
         f"dev F1 {chosen['dev_f1']:.4f}, {chosen['bytes'] / 1e6:.1f} MB -> {out} ({(time.time() - started) / 60:.1f} min)"
     )
+
+
+@train_app.command("ner")
+def train_ner(
+    output: Path = typer.Option(Path("out/ner"), "-o", "--output", help="training folder: corpora, checkpoints, model-best"),
+    data_dir: Path = typer.Option(None, help="converted corpora (default: $NLP_DATA_DIR or .cache/nlp-data)"),
+    with_pd: bool = typer.Option(False, help="add the People's Daily train split to MSRA train"),
+    max_minutes: float = typer.Option(60.0, help="stop training after this many minutes (0: no limit)"),
+    limit: int = typer.Option(0, help="train on the first N documents only (0: all)"),
+    init_from: Optional[Path] = typer.Option(None, help="a trained model folder to go on training from"),
+    learn_rate: Optional[float] = typer.Option(None, help="Adam learning rate (config: 0.001)"),
+    install: bool = typer.Option(False, help="copy model-best into the package (nlp/models/ner)"),
+) -> None:
+    """Train the character NER (PER / LOC / ORG) on MSRA train; dev = msra_dev; test is never read."""
+    from nlp.data import DATA_DIR
+    from nlp.train_ner import train_ner as run
+
+    overrides = {"training.optimizer.learn_rate": learn_rate} if learn_rate else None
+    run(data_dir or DATA_DIR, output, with_pd=with_pd, max_minutes=max_minutes, limit=limit,
+        overrides=overrides, init_from=init_from, install=install, say=stderr.print)

@@ -1,6 +1,6 @@
 """Building the spaCy pipeline: the one place that knows the order of the stages.
 
-tokenizer (spaCy's Chinese tokenizer: jieba | pkuseg | char) -> ner -> quotes
+tokenizer (spaCy's Chinese tokenizer: jieba | pkuseg | char) -> ner (char_ner) -> quotes
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ DEFAULT_SEGMENTER = "pkuseg"
 jieba.setLogLevel(logging.WARNING)
 
 
-def build_pipeline(segmenter: str = DEFAULT_SEGMENTER, user_words: list[UserWord] = ()) -> Language:
+def build_pipeline(
+    segmenter: str = DEFAULT_SEGMENTER, user_words: list[UserWord] = (), entities: list[dict] | None = None
+) -> Language:
+    """The annotation pipeline; USER_WORDS stay whole in the segmenter, ENTITIES are entity-ruler
+    patterns that win over the NER model."""
     if segmenter not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
@@ -31,6 +35,6 @@ def build_pipeline(segmenter: str = DEFAULT_SEGMENTER, user_words: list[UserWord
         load_pkuseg(pipeline)
     if user_words:
         add_user_words(pipeline, user_words)
-    pipeline.add_pipe("posseg_ner", name="ner")
+    pipeline.add_pipe("char_ner", name="ner", config={"patterns": entities or []})
     pipeline.add_pipe("quotes")
     return pipeline

@@ -1,0 +1,97 @@
+"""The character NER on real text: the seed article's speakers, the gazetteer, boundaries inside
+segmenter words, title chains and honorifics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlp.cli import app
+from nlp.ner import read_gazetteer
+from nlp.pipeline import build_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = (ROOT / "corpus" / "raw" / "kunshan_hitech_zone.txt").read_text(encoding="utf-8")
+SPEAKERS = ("管风良", "刘昌", "王磊", "刘璇", "严斌", "张建文")
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return build_pipeline("jieba")
+
+
+@pytest.fixture(scope="module")
+def seed_doc(pipeline):
+    return pipeline(SEED)
+
+
+def ents(doc):
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize("name", SPEAKERS)
+def test_every_speaker_of_the_seed_article_is_a_person(seed_doc, name):
+    assert (name, "PER") in ents(seed_doc)
+
+
+def test_title_chain_leaves_the_name_alone(seed_doc):
+    start = SEED.index("党支部书记、总经理刘昌") + len("党支部书记、总经理")
+    people = [e for e in seed_doc.ents if e.label_ == "PER" and e.start_char <= start < e.end_char]
+    assert [(e.start_char, e.end_char) for e in people] == [(start, start + 2)]
+
+
+def test_the_speakers_are_attributed(seed_doc):
+    speakers = {q._.speaker.text for q in seed_doc.spans["quotes"] if q._.speaker is not None}
+    assert set(SPEAKERS) <= speakers
+
+
+def test_surname_and_honorific_is_a_person(pipeline):
+    doc = pipeline("家住昆山的王女士告诉记者，李某当晚并不在场。")
+    assert ("王女士", "PER") in ents(doc)
+    assert ("李某", "PER") in ents(doc)
+
+
+def test_entity_boundary_inside_a_jieba_word_is_exact(pipeline):
+    text = "中美两国元首在北京会晤。"
+    doc = pipeline(text)
+    # jieba keeps 中美 as one word; the entities are its characters
+    assert ("中", "LOC") in ents(doc) and ("美", "LOC") in ents(doc)
+    assert doc.text == text
+    assert [t.text for t in doc][:2] == ["中", "美"]
+
+
+def test_gazetteer_wins_over_the_model():
+    text = "昆山富士康环保科技有限公司党支部书记、总经理刘昌表示，昆山高新区的企业越来越多。"
+    model = ents(build_pipeline("jieba")(text))
+    assert ("昆山富士康环保科技有限公司党支部", "ORG") in model  # the model overshoots
+    assert ("昆山高新区", "LOC") not in model  # and misses a name it never saw
+    gazetteer = [{"label": "ORG", "pattern": "昆山富士康环保科技有限公司"}, {"label": "LOC", "pattern": "昆山高新区"}]
+    ruled = ents(build_pipeline("jieba", entities=gazetteer)(text))
+    assert ruled == [("昆山富士康环保科技有限公司", "ORG"), ("刘昌", "PER"), ("昆山高新区", "LOC")]
+
+
+def test_bad_gazetteer_lines_are_reported_with_their_number(tmp_path):
+    gazetteer = tmp_path / "gazetteer.jsonl"
+    gazetteer.write_text(
+        '{"label": "ORG", "pattern": "昆山高新区"}\n'
+        "not json\n"
+        '{"pattern": "苏州"}\n'
+        '{"label": "LOC", "pattern": "大渔村"}\n',
+        encoding="utf-8",
+    )
+    patterns, errors = read_gazetteer(gazetteer)
+    assert [p["pattern"] for p in patterns] == ["昆山高新区", "大渔村"]
+    assert [e.line for e in errors] == [2, 3]
+
+    text_file = tmp_path / "news.txt"
+    text_file.write_text("昆山高新区的大渔村很美。", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["annotate", str(text_file), "-o", str(output), "--entities", str(gazetteer), "-q"])
+    assert result.exit_code == 0, result.output
+    assert f"{gazetteer}:2:" in result.output and f"{gazetteer}:3:" in result.output
+    record = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
+    found = {(record["text"][e["start"]:e["end"]], e["label"]) for e in record["entities"]}
+    assert {("昆山高新区", "ORG"), ("大渔村", "LOC")} <= found
