@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from bisect import bisect_left, bisect_right
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ import jieba.posseg
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans, registry
+from spacy.util import filter_spans, minibatch, registry
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -108,7 +109,8 @@ TITLE_WORDS = (
     "党支部书记|党委书记|总经理|副总经理|董事长|副董事长|书记|副书记|主任|副主任|局长|副局长|经理|主席|副主席|"
     "部长|副部长|厅长|市长|副市长|县长|省长|区长|镇长|乡长|村长|院长|校长|所长|处长|科长|司长|总理|副总理|"
     "委员|代表|记者|发言人|负责人|教授|研究员|工程师|队长|会长|秘书长|总裁|总监|主管|站长|馆长|行长|团长|政委|"
-    "大使|总统|首相|外长|主持人|专家|老师|医生|律师|同志|先生|女士|小姐|博士|总|董|厂长|所长|支书"
+    "大使|总统|首相|外长|主持人|专家|老师|医生|律师|同志|先生|女士|小姐|博士|总|董|厂长|所长|支书|导演|总导演|"
+    "总策划|台长|副台长|议长|国务卿"
 )
 LEADING_TITLES = re.compile(f"^(?:(?:{TITLE_WORDS})[、，,及和与兼]?)+")
 SURNAMES = (
@@ -207,9 +209,10 @@ class CharNER:
         return self.transfer(doc, self.inner(doc.text))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64):
-        docs = list(docs)
-        for doc, chars in zip(docs, self.inner.pipe((d.text for d in docs), batch_size=batch_size)):
-            yield self.transfer(doc, chars)
+        # batch by batch: the stream may be a whole corpus, which must never sit in memory
+        for batch in minibatch(docs, size=batch_size):
+            for doc, chars in zip(batch, self.inner.pipe((d.text for d in batch), batch_size=batch_size)):
+                yield self.transfer(doc, chars)
 
     @staticmethod
     def transfer(doc: Doc, chars: Doc) -> Doc:
@@ -223,8 +226,10 @@ class CharNER:
 def split_at(doc: Doc, cuts: set[int]) -> None:
     """Split the tokens of DOC so that every offset in CUTS is a token boundary."""
     plans = []
+    ordered = sorted(cuts)
     for token in doc:
-        inside = sorted(c - token.idx for c in cuts if token.idx < c < token.idx + len(token.text))
+        end = token.idx + len(token.text)
+        inside = [c - token.idx for c in ordered[bisect_right(ordered, token.idx) : bisect_left(ordered, end)]]
         if inside:
             bounds = [0, *inside, len(token.text)]
             plans.append((token, [token.text[a:b] for a, b in zip(bounds, bounds[1:])]))

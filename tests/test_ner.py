@@ -95,3 +95,15 @@ def test_bad_gazetteer_lines_are_reported_with_their_number(tmp_path):
     record = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
     found = {(record["text"][e["start"]:e["end"]], e["label"]) for e in record["entities"]}
     assert {("昆山高新区", "ORG"), ("大渔村", "LOC")} <= found
+
+
+def test_the_ner_streams_batch_by_batch(pipeline):
+    ner = pipeline.get_pipe("ner")
+
+    def corpus():
+        for _ in range(3):
+            yield pipeline.make_doc("国家主席江泽民在北京。")
+        raise AssertionError("the whole corpus was read before the first document came out")
+
+    first = next(ner.pipe(corpus(), batch_size=2))
+    assert ("江泽民", "PER") in ents(first)

@@ -15,6 +15,7 @@ import re
 import jieba.posseg
 from spacy.tokens import Doc, Span
 
+from nlp.ner import TITLE_WORDS
 from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 
 PRONOUNS = re.compile("他们|她们|他|她")
@@ -24,12 +25,8 @@ LEADING = re.compile(r"^(?:但是|但|而且|而|并且|并|同时|此外|对此
 TRAILING = re.compile(
     r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|[\u4e00-\u9fff]{1,4}地|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
 )
-TITLES = (
-    "书记|副书记|主任|副主任|局长|副局长|总经理|副总经理|经理|董事长|主席|副主席|部长|副部长|厅长|市长|副市长|县长|"
-    "省长|区长|镇长|乡长|村长|院长|校长|所长|处长|副处长|科长|司长|总理|副总理|委员|代表|记者|发言人|负责人|教授|"
-    "研究员|工程师|队长|会长|秘书长|总裁|总监|主管|站长|馆长|行长|团长|政委|大使|总统|首相|外长|主持人|专家|老师|"
-    "医生|律师|导演|总导演|总策划|台长|副台长|议长|国务卿"
-)
+# Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
+TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
 # A name right after a title that ends the subject (管委会副主任张建文): found even when NER misses it.
 NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\\u4e00-\\u9fff]{{2,3}})$")
 # 老吴, 小李, 刘大爷, 王女士, 李某: a surname standing for a person named in full elsewhere.
