@@ -143,6 +143,8 @@ def person_rules(doc: Doc) -> Doc:
         spans.append(ent)
     for match in HONORIFIC.finditer(doc.text):
         start, end = match.span()
+        if doc[start].tag_[:1] in ("M", "E"):
+            continue  # the "surname" ends a word: 承包某, 业余教授, 接任院长
         overlapping = [e for e in spans if e.start < end and start < e.end]
         # a surname character that ends another entity (江苏省长), or a longer person (王金书记)
         if any(e.start < start or (e.label_ == "PER" and e.end > end) for e in overlapping):
