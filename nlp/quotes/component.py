@@ -139,8 +139,8 @@ class QuoteFinder:
         after_quote = {a.clause_end: a for a in direct.values() if a.clause_end >= 0}
         for match in cues.cue_opening_indirect().finditer(text):
             cue_start, cue_end = match.span("cue" if match["cue"] else "cue_clause")
-            if any(s <= cue_start < e for s, e in marks) or text[max(0, cue_start - 1) : cue_start] == "边":
-                continue  # inside a quote, or 边说，边……: saying while doing, no content
+            if any(s <= cue_start < e for s, e in [*marks, *found]) or text[max(0, cue_start - 1) : cue_start] == "边":
+                continue  # inside a quote or reported speech already found, or 边说，边……
             attribution = after_quote.get(cue_end)
             if attribution is None:
                 subject_start = clause_start(text, cue_start, self.max_subject_chars)

@@ -76,19 +76,20 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
 
 def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     """A name right before the cue, else a pronoun or the first person of the region (the
-    subject comes before an object: 董建华告诉库克), else an organisation."""
+    subject comes before an object: 董建华告诉库克), else a name after a title that NER missed,
+    else an organisation."""
     inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end]
     people = [e for e in inside if e.label_ == "PER"]
     if people and people[-1].end_char == end:
         return fullest_name(passage, people[-1])
-    titled = NAME_AFTER_TITLE.search(passage.text, start, end)
-    if titled:
-        return char_span(passage.doc, *titled.span("name"))
     pronoun = PRONOUNS.search(passage.text, start, end)
     if pronoun and (not people or pronoun.start() < people[0].start_char):
         return resolve_person(passage, pronoun.start()) or char_span(passage.doc, *pronoun.span())
     if people:
-        return fullest_name(passage, people[0])
+        return fullest_name(passage, people[0])  # 克林顿总统今天宣布: not 今天 after the title
+    titled = NAME_AFTER_TITLE.search(passage.text, start, end)
+    if titled:
+        return char_span(passage.doc, *titled.span("name"))
     organisations = [e for e in inside if e.label_ == "ORG"]
     if organisations and organisations[-1].end_char == end:
         return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
