@@ -33,6 +33,8 @@ NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\\u4e00-\\u9fff]{{2,3}})$"
 SURNAME_WITH_HONORIFIC = re.compile(
     "(?:老|小)(?P<surname_after>[\u4e00-\u9fff])|(?P<surname_before>[\u4e00-\u9fff])(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某)"
 )
+# What a person's name can head that speaks for itself: 克林顿政府, 希拉克一方.
+PERSON_BODY = re.compile("政府|当局|内阁|一方|方面|家人|一家")
 FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
 # Subjects that name no source: the speaker is null, not a guess.
@@ -86,7 +88,11 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if pronoun and (not people or pronoun.start() < people[0].start_char):
         return resolve_person(passage, pronoun.start()) or char_span(passage.doc, *pronoun.span())
     if people:
-        return fullest_name(passage, people[0])  # 克林顿总统今天宣布: not 今天 after the title
+        first = people[0]
+        body = PERSON_BODY.match(passage.text, first.end_char, end)
+        if body:  # 克林顿政府表示: the government, not the man
+            return char_span(passage.doc, first.start_char, body.end())
+        return fullest_name(passage, first)  # 克林顿总统今天宣布: not 今天 after the title
     titled = NAME_AFTER_TITLE.search(passage.text, start, end)
     if titled:
         return char_span(passage.doc, *titled.span("name"))
@@ -135,8 +141,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
             kept = length  # a description ends in its head noun
     phrase = text[:kept]
     title = TITLE_AFTER_NAME.search(phrase)
-    if title and title.start() >= 2:  # 李渭清教授: the title goes when a name stands before it
-        phrase = phrase[: title.start()]
+    if title and (FULL_NAME.fullmatch(phrase[: title.start()]) or "·" in phrase[: title.start()]):
+        phrase = phrase[: title.start()]  # 李渭清教授: the title goes; 该县供电局负责人 keeps its head
     if not phrase.strip() or len(phrase) > MAX_DESCRIPTION or not any(c >= "\u4e00" for c in phrase):
         return None
     return char_span(passage.doc, start, start + len(phrase))
