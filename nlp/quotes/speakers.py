@@ -41,7 +41,7 @@ TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
 NO_SOURCE = re.compile("有人|人们|有的人|也有人|还有人|据说")
 # A short subject right before the cue that NER did not tag is most likely a name (王磊说).
 BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
-DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t")
+DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", "vn")
 HEAD_TAGS = ("n", "r")
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
@@ -72,7 +72,8 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     if search_back:
         sentence_start = _sentence_start(passage.text, start)
         if sentence_start < start:
-            return _named_speaker(passage, sentence_start, start)
+            # 一位车站工作人员走了过来，问清情况后对我说: the subject opens the sentence
+            return _named_speaker(passage, sentence_start, start) or _description(passage, *_trim(passage.text, sentence_start, start))
     return None
 
 
