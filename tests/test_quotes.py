@@ -128,3 +128,18 @@ def test_broken_marks_do_not_crash(jieba_pipeline, text):
 def test_clause_cue_without_comma(jieba_pipeline):
     text = "不少留学生仍认为当初并不了解国外社会的复杂。"
     assert quotes(jieba_pipeline, text) == [("当初并不了解国外社会的复杂。", "indirect", "不少留学生", "认为")]
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("类似的小组已经成立。克林顿总统今天还宣布，美国将建立伙伴关系基金。", "克林顿"),
+        ("克林顿政府表示，这一工程并不违背对伊制裁的法律。", "克林顿政府"),
+        ("该县供电局负责人告诉记者，由于电价电费高，农民负担很重。", "该县供电局负责人"),
+        ("一位车站工作人员走了过来，问清情况后对我说：“老师傅，你不要着急，跟我来。”", "一位车站工作人员"),
+        ("董建华告诉库克：“中央人民政府决心确保高度自治的原则全面落实。”", "董建华"),
+        ("后来这块小黑板被吴天祥锁进了柜子。老吴讲得在理：“群众有难，哪管你周三周四呢！”", "吴天祥"),
+    ],
+)
+def test_speaker_mentions_in_real_sentences(jieba_pipeline, text, speaker):
+    assert [q[2] for q in quotes(jieba_pipeline, text)] == [speaker]
