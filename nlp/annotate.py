@@ -40,7 +40,8 @@ def annotate(
     """Annotate every input document into OUTPUT, in input order.
 
     Bad input is reported through on_error and skipped; a document the pipeline fails on is
-    reported the same way. ENTITIES are gazetteer patterns that win over the NER model. The output is complete only when this returns.
+    reported the same way. USER_WORDS stay whole in the segmenter; ENTITIES are gazetteer
+    patterns that win over the NER model. The output is complete only when this returns.
     """
     pipeline = build_pipeline(segmenter, user_words, entities)
     writer = CorpusWriter(output, resume=resume)
