@@ -97,7 +97,8 @@ def doc_to_record(doc: Doc, doc_id: str, meta: dict | None = None) -> dict:
         "version": FORMAT_VERSION,
         "id": doc_id,
         "text": doc.text,
-        "tokens": word_offsets(doc),
+        # Doc._.words: the segmenter's words, kept when a later stage split tokens (the NER does)
+        "tokens": doc._.words if Doc.has_extension("words") and doc._.words is not None else word_offsets(doc),
         "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents],
         "quotes": [_quote_to_dict(q) for q in doc.spans.get("quotes", [])],
         "meta": meta or {},

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
-from bisect import bisect_left, bisect_right
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -32,9 +32,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch, registry
 
+from nlp.corpus import word_offsets
+
 jieba.setLogLevel(logging.WARNING)
 
 MODEL_DIR = Path(__file__).parent / "models" / "ner"
+if not Doc.has_extension("words"):
+    Doc.set_extension("words", default=None)
 LABELS = ("PER", "LOC", "ORG")
 EDGE = "^"  # stands for the character before the first / after the last
 
@@ -219,6 +223,8 @@ class CharNER:
     @staticmethod
     def transfer(doc: Doc, chars: Doc) -> Doc:
         offsets = [(e.start_char, e.end_char, e.label_) for e in chars.ents]
+        # the words stay as the segmenter cut them; the tokens split below only host the entities
+        doc._.words = word_offsets(doc)
         split_at(doc, {o for start, end, _ in offsets for o in (start, end)})
         spans = [doc.char_span(start, end, label=label) for start, end, label in offsets]
         doc.ents = [span for span in spans if span is not None]

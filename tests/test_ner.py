@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nlp.cli import app
+from nlp.corpus import doc_to_record
 from nlp.ner import read_gazetteer
 from nlp.pipeline import build_pipeline
 
@@ -61,6 +62,9 @@ def test_entity_boundary_inside_a_jieba_word_is_exact(pipeline):
     assert ("中", "LOC") in ents(doc) and ("美", "LOC") in ents(doc)
     assert doc.text == text
     assert [t.text for t in doc][:2] == ["中", "美"]
+    # the words of the record stay the segmenter's: the split tokens only host the entities
+    record = doc_to_record(doc, "t")
+    assert [text[s:e] for s, e in record["tokens"]][:2] == ["中美", "两国"]
 
 
 def test_gazetteer_wins_over_the_model():
