@@ -103,8 +103,10 @@ class QuoteFinder:
         text, doc = passage.text, passage.doc
         follows = text[end : end + 1]
         match = cues.cue_before_quote().search(text, max(0, start - self.max_subject_chars - 12), start)
-        if match is not None and match["addressee"] and match["punct"] not in ("：", ":"):
-            match = None
+        if match is not None and match["addressee"] and (
+            not match["punct"] or (match["punct"] in "，," and len(match["addressee"]) > 4)
+        ):
+            match = None  # an addressee (告诫我们，/ 告诉库克：) stands between a cue and its mark
         if match is not None and not cues.is_naming_cheng(text, match.start("cue"), match["cue"]):
             if follows and follows not in AFTER_SPEECH and not (match["punct"] and _reads_as_speech(text, start, end)):
                 return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
