@@ -14,22 +14,12 @@ from pathlib import Path
 
 import jieba
 
-from nlp.corpus import read_corpus, word_offsets
+from nlp.corpus import read_corpus, word_offsets, word_spans
 from nlp.data import DATA_DIR
 from nlp.evaluate import read_word_list
 from nlp.evaluate.scorers import score_segmentation
 from nlp.pipeline import build_pipeline
 from nlp.segment import pkuseg_model_dir
-
-
-def offsets_of(words: list[str], text: str) -> list[list[int]]:
-    spans, cursor = [], 0
-    for word in words:
-        if word.strip():
-            start = text.index(word, cursor)
-            cursor = start + len(word)
-            spans.append([start, cursor])
-    return spans
 
 
 def spacy_backend(segmenter: str):
@@ -47,8 +37,8 @@ def main() -> None:
     train_words = read_word_list(args.data_dir / "pd_train.words")
     jieba.initialize()
     backends = {
-        "jieba (raw)": lambda text: offsets_of(list(jieba.cut(text)), text),
-        "jieba, HMM off (raw)": lambda text: offsets_of(list(jieba.cut(text, HMM=False)), text),
+        "jieba (raw)": lambda text: word_spans(jieba.cut(text), text),
+        "jieba, HMM off (raw)": lambda text: word_spans(jieba.cut(text, HMM=False), text),
         "jieba (spaCy tokenizer)": spacy_backend("jieba"),
         "pkuseg ours (spaCy tokenizer)": spacy_backend("pkuseg"),
         "char (spaCy tokenizer)": spacy_backend("char"),

@@ -20,6 +20,10 @@ import jsonschema
 from spacy.tokens import Doc, Span
 
 FORMAT_VERSION = 1
+# The segmenter's words, kept by a stage that splits tokens afterwards (the NER does, to host its
+# entities): the record's tokens are these words, not the split tokens.
+if not Doc.has_extension("words"):
+    Doc.set_extension("words", default=None)
 LAYERS = ("tokens", "entities", "quotes")
 STDIN = "-"
 
@@ -97,8 +101,7 @@ def doc_to_record(doc: Doc, doc_id: str, meta: dict | None = None) -> dict:
         "version": FORMAT_VERSION,
         "id": doc_id,
         "text": doc.text,
-        # Doc._.words: the segmenter's words, kept when a later stage split tokens (the NER does)
-        "tokens": doc._.words if Doc.has_extension("words") and doc._.words is not None else word_offsets(doc),
+        "tokens": doc._.words if doc._.words is not None else word_offsets(doc),
         "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents],
         "quotes": [_quote_to_dict(q) for q in doc.spans.get("quotes", [])],
         "meta": meta or {},
@@ -116,6 +119,17 @@ def word_offsets(doc: Doc) -> list[list[int]]:
             offsets.append([start, start + len(piece)])
             start += len(piece)
     return offsets
+
+
+def word_spans(words: Iterable[str], text: str) -> list[list[int]]:
+    """Offsets of a segmenter's words, in order, in the text they cut (whitespace words dropped)."""
+    spans, cursor = [], 0
+    for word in words:
+        if word.strip():
+            start = text.index(word, cursor)
+            cursor = start + len(word)
+            spans.append([start, cursor])
+    return spans
 
 
 def _mention(span: Span | None) -> dict | None:

@@ -34,11 +34,10 @@ from spacy.util import filter_spans, minibatch, registry
 
 from nlp.corpus import word_offsets
 
+# jieba announces its dictionary loading on stderr, which would bury the progress bar and errors.
 jieba.setLogLevel(logging.WARNING)
 
 MODEL_DIR = Path(__file__).parent / "models" / "ner"
-if not Doc.has_extension("words"):
-    Doc.set_extension("words", default=None)
 LABELS = ("PER", "LOC", "ORG")
 EDGE = "^"  # stands for the character before the first / after the last
 

@@ -172,17 +172,11 @@ def segmentation_f1(model: Path, records: list[dict]) -> float:
     """Word F1 of a pkuseg model folder on gold-segmented records."""
     import spacy_pkuseg
 
+    from nlp.corpus import word_spans
     from nlp.evaluate.scorers import score_segmentation
 
     segmenter = spacy_pkuseg.pkuseg(str(model), user_dict=None)
-    pairs = []
-    for record in records:
-        tokens, offset = [], 0
-        for word in segmenter.cut(record["text"]):
-            start = record["text"].index(word, offset)
-            offset = start + len(word)
-            tokens.append([start, offset])
-        pairs.append((record, {**record, "tokens": tokens}))
+    pairs = [(record, {**record, "tokens": word_spans(segmenter.cut(record["text"]), record["text"])}) for record in records]
     return score_segmentation(pairs)["f"]
 
 
