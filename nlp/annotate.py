@@ -1,14 +1,43 @@
-"""The batch job behind `nlp annotate`: inputs -> pipeline -> annotated corpus, never losing work."""
+"""The batch job behind `nlp annotate`: inputs -> pipeline -> annotated corpus, never losing work.
+
+The documents run through the pipeline on this machine (spaCy's nlp.pipe, in one or more
+processes) or on a Dask cluster (nlp/cluster.py); either way the output is written here, in
+input order, through the resumable CorpusWriter.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from spacy.language import Language
+
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
-from nlp.pipeline import build_pipeline
+from nlp.pipeline import DEFAULT_SEGMENTER, build_pipeline
 from nlp.segment import UserWord
+
+OnError = Callable[[InputError], None]
+# (document, its record as a JSON line); None: the record is already in the output (--resume)
+Annotated = Iterator[tuple[InputDoc, "str | None"]]
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Everything that builds the pipeline; hashable and picklable, so that a Dask worker can
+    build the pipeline once and keep it for every partition it is given."""
+
+    segmenter: str = DEFAULT_SEGMENTER
+    user_words: tuple[UserWord, ...] = ()
+    entities_json: str = "[]"  # entity-ruler patterns, as JSON so that the settings hash
+
+    @classmethod
+    def of(cls, segmenter: str = DEFAULT_SEGMENTER, user_words: Iterable[UserWord] = (), entities: list[dict] | None = None):
+        return cls(segmenter, tuple(user_words), json.dumps(entities or [], ensure_ascii=False, sort_keys=True))
+
+    def build(self) -> Language:
+        return build_pipeline(self.segmenter, list(self.user_words), json.loads(self.entities_json) or None)
 
 
 @dataclass
@@ -27,55 +56,47 @@ def annotate(
     inputs: Iterable[str],
     output: str,
     *,
-    segmenter: str,
+    settings: PipelineSettings = PipelineSettings(),
     n_process: int = 1,
     batch_size: int = 64,
     resume: bool = False,
     encoding: str = "utf-8",
-    user_words: list[UserWord] = (),
-    entities: list[dict] | None = None,
-    on_error: Callable[[InputError], None] = lambda error: None,
+    strict_encoding: bool = False,
+    cluster=None,
+    on_error: OnError = lambda error: None,
     on_progress: Callable[[int], None] = lambda chars: None,
 ) -> AnnotateReport:
     """Annotate every input document into OUTPUT, in input order.
 
-    Bad input is reported through on_error and skipped; a document the pipeline fails on is
-    reported the same way. USER_WORDS stay whole in the segmenter; ENTITIES are gazetteer
-    patterns that win over the NER model. The output is complete only when this returns.
+    Bad input is reported through on_error and skipped; so is a document the pipeline fails on.
+    CLUSTER (an nlp.cluster.DaskAnnotator) runs the pipeline on Dask workers instead of here.
+    The output is complete only when this returns.
     """
-    pipeline = build_pipeline(segmenter, user_words, entities)
     writer = CorpusWriter(output, resume=resume)
     report = AnnotateReport()
 
-    def to_annotate() -> Iterator[tuple[str, InputDoc]]:
-        for item in iter_inputs(inputs, encoding):
+    def failed(error: InputError) -> None:
+        report.errors.append(error)
+        on_error(error)
+
+    def documents() -> Iterator[InputDoc]:
+        for item in iter_inputs(inputs, encoding, strict_encoding):
             if isinstance(item, InputError):
-                report.errors.append(item)
-                on_error(item)
-            elif writer.is_done(item.id):
-                # an empty text keeps the document's place in the batches: output keeps input order
-                yield "", item
+                failed(item)
             else:
-                yield item.text, item
+                yield item
 
-    def failed(name, component, docs, error) -> None:
-        # spaCy keeps the context of as_tuples on the doc (the InputDoc it came from); a worker
-        # process reports its failure without the docs
-        for doc in docs or [None]:
-            source = getattr(getattr(doc, "_context", None), "source", None) or "<worker process>"
-            item = InputError(source, None, f"{name or 'pipeline'} failed: {error!r}")
-            report.errors.append(item)
-            on_error(item)
-
-    pipeline.set_error_handler(failed)
-    meta = {"segmenter": segmenter, "pipeline": pipeline.pipe_names}
+    if cluster is None:
+        annotated = annotate_here(documents(), writer.is_done, settings, n_process, batch_size, failed)
+    else:
+        annotated = cluster.annotate(documents(), writer.is_done, settings, failed)
     try:
-        for doc, item in pipeline.pipe(to_annotate(), as_tuples=True, n_process=n_process, batch_size=batch_size):
-            if writer.is_done(item.id):
+        for item, line in annotated:
+            if line is None:
                 writer.write_done(item.id)
                 report.resumed += 1
                 continue
-            writer.write(doc_to_record(doc, item.id, {**meta, "source": item.source}))
+            writer.write_line(line)
             report.annotated += 1
             report.chars += len(item.text)
             on_progress(len(item.text))
@@ -84,6 +105,43 @@ def annotate(
         raise
     writer.close()
     return report
+
+
+def annotate_here(
+    items: Iterable[InputDoc],
+    is_done: Callable[[str], bool],
+    settings: PipelineSettings,
+    n_process: int,
+    batch_size: int,
+    on_error: OnError,
+    pipeline: Language | None = None,
+) -> Annotated:
+    """Run the pipeline on this machine; yields the documents it annotated, in input order."""
+    pipeline = pipeline or settings.build()
+    pipeline.set_error_handler(error_handler(on_error))
+    # an empty text keeps a finished document's place in the batches: output keeps input order
+    texts = (("" if is_done(item.id) else item.text, item) for item in items)
+    for doc, item in pipeline.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        yield item, None if is_done(item.id) else record_line(doc, item, settings, pipeline.pipe_names)
+
+
+def record_line(doc, item: InputDoc, settings: PipelineSettings, pipe_names: list[str]) -> str:
+    meta = {"segmenter": settings.segmenter, "pipeline": pipe_names, "source": item.where, **item.meta}
+    return dumps(doc_to_record(doc, item.id, meta))
+
+
+def error_handler(on_error: OnError):
+    """spaCy's error handler: a document a stage fails on is reported, and only it is lost."""
+
+    def failed(name, component, docs, error) -> None:
+        # spaCy keeps the context of as_tuples on the doc (the InputDoc it came from); a worker
+        # process of nlp.pipe reports its failure without the docs
+        for doc in docs or [None]:
+            context = getattr(doc, "_context", None)
+            source = context.where if isinstance(context, InputDoc) else "<worker process>"
+            on_error(InputError(source, None, f"{name or 'pipeline'} failed: {error!r}"))
+
+    return failed
 
 
 def write_errors(path: str, errors: list[InputError]) -> None:

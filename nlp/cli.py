@@ -39,15 +39,19 @@ def annotate(
     batch_size: int = typer.Option(64, help="documents per batch"),
     resume: bool = typer.Option(False, help="keep the documents already complete in OUTPUT and annotate the rest"),
     errors: Optional[Path] = typer.Option(None, help="write one JSON line per input that failed"),
-    encoding: str = typer.Option("utf-8", help="encoding of text inputs"),
+    encoding: str = typer.Option("utf-8", help="encoding of the inputs (text that is not valid UTF-8 is tried as GB18030)"),
+    strict_encoding: bool = typer.Option(False, help="no GB18030 fallback: text not in --encoding is an error"),
     user_dict: Optional[Path] = typer.Option(None, help="words the segmenter keeps whole: one a line, optional frequency"),
     entities: Optional[Path] = typer.Option(
         None, "--entities", help='gazetteer: JSON Lines of {"label", "pattern"}; wins over the NER model'
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
+    dask_scheduler: Optional[str] = typer.Option(None, help="run on the Dask cluster of this scheduler (tcp://HOST:8786)"),
+    dask_local: int = typer.Option(0, help="run on a local Dask cluster of N worker processes"),
+    partition_size: int = typer.Option(64, help="documents per Dask task"),
 ) -> None:
     """Annotate documents with words, entities and quotes into one JSON Lines corpus."""
-    from nlp.annotate import annotate as run, print_error, write_errors
+    from nlp.annotate import PipelineSettings, annotate as run, print_error, write_errors
     from nlp.ner import read_gazetteer
     from nlp.segment import read_user_dict
 
@@ -72,13 +76,23 @@ def annotate(
         TextColumn("annotating"), BarColumn(), TextColumn("{task.completed} docs"), TimeElapsedColumn(),
         console=stderr, disable=not show_progress,
     )
-    with progress:
-        task = progress.add_task("annotate", total=None)
-        report = run(
-            inputs, str(output), segmenter=segmenter, n_process=n_process, batch_size=batch_size,
-            resume=resume, encoding=encoding, user_words=user_words, entities=patterns, on_error=print_error,
-            on_progress=lambda chars: progress.advance(task),
-        )
+    cluster = None
+    if dask_scheduler or dask_local:
+        from nlp.cluster import DaskAnnotator
+
+        cluster = DaskAnnotator.connect(dask_scheduler, dask_local, partition_size=partition_size, batch_size=batch_size)
+    try:
+        with progress:
+            task = progress.add_task("annotate", total=None)
+            report = run(
+                inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns),
+                n_process=n_process, batch_size=batch_size, resume=resume, encoding=encoding,
+                strict_encoding=strict_encoding, cluster=cluster, on_error=print_error,
+                on_progress=lambda chars: progress.advance(task),
+            )
+    finally:
+        if cluster is not None:
+            cluster.close()
     if errors is not None:
         write_errors(str(errors), report.errors)
     if not quiet:

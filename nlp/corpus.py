@@ -7,10 +7,11 @@ atomic, resumable writer used by `nlp annotate`.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,12 @@ class InputDoc:
     id: str
     text: str
     source: str
+    line: int | None = None
+    meta: dict = field(default_factory=dict)  # what the record's meta learns from reading, e.g. the encoding
+
+    @property
+    def where(self) -> str:
+        return self.source if self.line is None else f"{self.source}:{self.line}"
 
 
 @dataclass(frozen=True)
@@ -169,29 +176,53 @@ def dumps(record: dict) -> str:
 
 # ---------------------------------------------------------------- reading inputs
 
+# A byte-order mark names its encoding outright; UTF-32's marks begin with UTF-16's, so they go first.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Chinese text that is not UTF-8 is nearly always GBK or its superset GB18030.
+FALLBACK_ENCODING = "gb18030"
+BINARY_SNIFF_BYTES = 8192
 
-def iter_inputs(inputs: Iterable[str], encoding: str = "utf-8") -> Iterator[InputDoc | InputError]:
+
+class DecodeProblem(ValueError):
+    def __init__(self, line: int | None, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
+def iter_inputs(
+    inputs: Iterable[str], encoding: str = "utf-8", strict_encoding: bool = False
+) -> Iterator[InputDoc | InputError]:
     """Documents to annotate, in input order; bad input becomes an InputError, never an exception.
 
     An INPUT is a .txt file (id: its stem), a folder (every *.txt below it, sorted; id: the path
     relative to the folder without .txt), a .jsonl file of {"id", "text"}, or "-" for stdin
-    (JSONL when it starts with "{", else one text document with id "stdin").
+    (JSONL when it starts with "{", else one text document with id "stdin"). JSONL is read a line
+    at a time, so an input of any size streams.
     """
     seen: set[str] = set()
     for item in inputs:
-        for doc in _iter_one_input(item, encoding):
+        for doc in _iter_one_input(item, encoding, strict_encoding):
             if isinstance(doc, InputDoc):
                 if doc.id in seen:
-                    doc = InputError(doc.source, None, f"duplicate document id {doc.id!r}")
+                    doc = InputError(doc.source, doc.line, f"duplicate document id {doc.id!r}")
                 else:
                     seen.add(doc.id)
             yield doc
 
 
-def _iter_one_input(item: str, encoding: str) -> Iterator[InputDoc | InputError]:
+def _iter_one_input(item: str, encoding: str, strict: bool) -> Iterator[InputDoc | InputError]:
     if item == STDIN:
-        data = sys.stdin.buffer.read()
-        yield from _from_bytes(data, "<stdin>", "stdin", encoding, jsonl=data.lstrip()[:1] == b"{")
+        stdin = sys.stdin.buffer
+        if stdin.peek(64).lstrip()[:1] == b"{":
+            yield from _from_jsonl(stdin, "<stdin>", encoding)
+        else:
+            yield _from_text(stdin.read(), "<stdin>", "stdin", encoding, strict)
         return
     path = Path(item)
     if path.is_dir():
@@ -199,49 +230,83 @@ def _iter_one_input(item: str, encoding: str) -> Iterator[InputDoc | InputError]
         if not files:
             yield InputError(item, None, "folder holds no .txt file")
         for file in files:
-            doc_id = file.relative_to(path).with_suffix("").as_posix()
-            yield from _from_file(file, doc_id, encoding)
+            yield from _from_file(file, file.relative_to(path).with_suffix("").as_posix(), encoding, strict)
     elif path.is_file():
-        yield from _from_file(path, path.stem, encoding)
+        yield from _from_file(path, path.stem, encoding, strict)
     else:
         yield InputError(item, None, "no such file or folder")
 
 
-def _from_file(path: Path, doc_id: str, encoding: str) -> Iterator[InputDoc | InputError]:
+def _from_file(path: Path, doc_id: str, encoding: str, strict: bool) -> Iterator[InputDoc | InputError]:
     try:
-        data = path.read_bytes()
+        if path.suffix == ".jsonl":
+            with open(path, "rb") as handle:
+                yield from _from_jsonl(handle, str(path), encoding)
+        else:
+            yield _from_text(path.read_bytes(), str(path), doc_id, encoding, strict)
     except OSError as error:
         yield InputError(str(path), None, f"cannot read: {error.strerror}")
-        return
-    yield from _from_bytes(data, str(path), doc_id, encoding, jsonl=path.suffix == ".jsonl")
 
 
-def _from_bytes(data: bytes, source: str, doc_id: str, encoding: str, jsonl: bool) -> Iterator[InputDoc | InputError]:
-    # utf-8-sig drops a byte-order mark, which is an encoding artefact and not text.
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+def _from_text(data: bytes, source: str, doc_id: str, encoding: str, strict: bool) -> InputDoc | InputError:
     try:
-        text = data.decode(codec)
+        text, note = decode_document(data, encoding, strict)
+    except DecodeProblem as problem:
+        return InputError(source, problem.line, str(problem))
+    if not text.strip():
+        return InputError(source, None, "empty document")
+    return InputDoc(doc_id, text, source, meta={"encoding": note} if note else {})
+
+
+def decode_document(data: bytes, encoding: str = "utf-8", strict: bool = False) -> tuple[str, str | None]:
+    """The text of a document's bytes, and a note when it was not in ENCODING.
+
+    A byte-order mark decides the encoding (a UTF-8 mark is dropped, as an encoding artefact and
+    not text). Bytes with NUL in their first 8 KB are a binary file. Text that is not valid UTF-8
+    from its first non-ASCII byte is decoded as GB18030 unless STRICT; UTF-8 that breaks later is
+    corrupt, and an error.
+    """
+    for mark, codec in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise DecodeProblem(None, f"cannot decode as {codec} (byte-order mark) at byte {error.start}: {error.reason}")
+            return text, None if codec == "utf-8-sig" else f"{codec} (byte-order mark)"
+    nul = data.find(b"\0", 0, BINARY_SNIFF_BYTES)
+    if nul >= 0:
+        raise DecodeProblem(None, f"binary file (NUL byte at offset {nul}), not text")
+    try:
+        return data.decode(encoding), None
     except UnicodeDecodeError as error:
-        yield InputError(source, _line_of(data, error.start), f"cannot decode as {encoding} at byte {error.start}: {error.reason}")
-        return
-    if jsonl:
-        yield from _from_jsonl(text, source)
-    elif not text.strip():
-        yield InputError(source, None, "empty document")
-    else:
-        yield InputDoc(doc_id, text, source)
+        failure = DecodeProblem(_line_of(data, error.start), f"cannot decode as {encoding} at byte {error.start}: {error.reason}")
+        if strict or _codec_name(encoding) != "utf-8" or not data[: error.start].isascii():
+            raise failure from None
+    try:
+        return data.decode(FALLBACK_ENCODING), f"{FALLBACK_ENCODING} (not valid {encoding})"
+    except UnicodeDecodeError:
+        raise failure from None
+
+
+def _codec_name(encoding: str) -> str:
+    return codecs.lookup(encoding).name
 
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _from_jsonl(text: str, source: str) -> Iterator[InputDoc | InputError]:
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+def _from_jsonl(lines: Iterable[bytes], source: str, encoding: str) -> Iterator[InputDoc | InputError]:
+    for number, raw in enumerate(lines, 1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        if not raw.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(raw.decode(encoding))
+        except UnicodeDecodeError as error:
+            yield InputError(source, number, f"cannot decode as {encoding} at byte {error.start} of the line: {error.reason}")
+            continue
         except json.JSONDecodeError as error:
             yield InputError(source, number, f"malformed JSON: {error.msg} at column {error.colno}")
             continue
@@ -252,7 +317,7 @@ def _from_jsonl(text: str, source: str) -> Iterator[InputDoc | InputError]:
         elif not record["text"].strip():
             yield InputError(source, number, f"empty document {record['id']!r}")
         else:
-            yield InputDoc(record["id"], record["text"], f"{source}:{number}")
+            yield InputDoc(record["id"], record["text"], source, line=number)
 
 
 # ---------------------------------------------------------------- writing
@@ -307,7 +372,11 @@ class CorpusWriter:
         self._flush()
 
     def write(self, record: dict) -> None:
-        self._handle.write(dumps(record) + "\n")
+        self.write_line(dumps(record))
+
+    def write_line(self, line: str) -> None:
+        """One record, already serialised by dumps()."""
+        self._handle.write(line + "\n")
         self._flush()
 
     def _flush(self) -> None:

@@ -35,7 +35,7 @@ def test_bad_inputs_cost_nothing_else(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     broken = tmp_path / "broken.txt"
-    broken.write_bytes(b"\xff\xfe\x00bad")
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     jsonl = tmp_path / "docs.jsonl"
     jsonl.write_text('{"id": "ok", "text": "他说：“好。”"}\n{"id": \n', encoding="utf-8")
     out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
@@ -43,8 +43,8 @@ def test_bad_inputs_cost_nothing_else(tmp_path):
     assert result.exit_code == 0
     assert [r["id"] for r in read_jsonl(out)] == ["good", "ok"]
     failures = read_jsonl(errors)
-    assert [(f["file"].rsplit("/", 1)[-1], f["line"]) for f in failures] == [("empty.txt", None), ("broken.txt", 1), ("docs.jsonl", 2)]
-    assert "error: " in result.output and "broken.txt:1: cannot decode" in result.output
+    assert [(f["file"].rsplit("/", 1)[-1], f["line"]) for f in failures] == [("empty.txt", None), ("broken.txt", None), ("docs.jsonl", 2)]
+    assert "error: " in result.output and "broken.txt: binary file (NUL byte at offset 8)" in result.output
 
 
 def test_every_input_failing_exits_non_zero(tmp_path):
