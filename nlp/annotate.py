@@ -1,8 +1,8 @@
 """The batch job behind `nlp annotate`: inputs -> pipeline -> annotated corpus, never losing work.
 
-The documents run through the pipeline on this machine (spaCy's nlp.pipe, in one or more
-processes) or on a Dask cluster (nlp/cluster.py); either way the output is written here, in
-input order, through the resumable CorpusWriter.
+The documents run through the pipeline in this process (spaCy's nlp.pipe) or in worker processes,
+local or on a Dask cluster (nlp/parallel.py); either way the output is written here, in input
+order, through the resumable CorpusWriter.
 """
 
 from __future__ import annotations
@@ -31,13 +31,21 @@ class PipelineSettings:
     segmenter: str = DEFAULT_SEGMENTER
     user_words: tuple[UserWord, ...] = ()
     entities_json: str = "[]"  # entity-ruler patterns, as JSON so that the settings hash
+    exclude: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, segmenter: str = DEFAULT_SEGMENTER, user_words: Iterable[UserWord] = (), entities: list[dict] | None = None):
-        return cls(segmenter, tuple(user_words), json.dumps(entities or [], ensure_ascii=False, sort_keys=True))
+    def of(
+        cls,
+        segmenter: str = DEFAULT_SEGMENTER,
+        user_words: Iterable[UserWord] = (),
+        entities: list[dict] | None = None,
+        exclude: Iterable[str] = (),
+    ) -> "PipelineSettings":
+        entities_json = json.dumps(entities or [], ensure_ascii=False, sort_keys=True)
+        return cls(segmenter, tuple(user_words), entities_json, tuple(exclude))
 
     def build(self) -> Language:
-        return build_pipeline(self.segmenter, list(self.user_words), json.loads(self.entities_json) or None)
+        return build_pipeline(self.segmenter, list(self.user_words), json.loads(self.entities_json) or None, self.exclude)
 
 
 @dataclass
@@ -59,18 +67,20 @@ def annotate(
     settings: PipelineSettings = PipelineSettings(),
     n_process: int = 1,
     batch_size: int = 64,
+    partition_size: int = 64,
     resume: bool = False,
     encoding: str = "utf-8",
     strict_encoding: bool = False,
-    cluster=None,
+    workers=None,
     on_error: OnError = lambda error: None,
     on_progress: Callable[[int], None] = lambda chars: None,
 ) -> AnnotateReport:
     """Annotate every input document into OUTPUT, in input order.
 
     Bad input is reported through on_error and skipped; so is a document the pipeline fails on.
-    CLUSTER (an nlp.cluster.DaskAnnotator) runs the pipeline on Dask workers instead of here.
-    The output is complete only when this returns.
+    The pipeline runs in this process, in N_PROCESS local worker processes, or on the WORKERS of
+    an nlp.parallel.PartitionAnnotator (a Dask cluster). The output is complete only when this
+    returns.
     """
     writer = CorpusWriter(output, resume=resume)
     report = AnnotateReport()
@@ -86,10 +96,15 @@ def annotate(
             else:
                 yield item
 
-    if cluster is None:
-        annotated = annotate_here(documents(), writer.is_done, settings, n_process, batch_size, failed)
+    own_workers = workers is None and n_process > 1
+    if own_workers:
+        from nlp.parallel import PartitionAnnotator
+
+        workers = PartitionAnnotator.local(n_process, partition_size=partition_size, batch_size=batch_size)
+    if workers is None:
+        annotated = annotate_here(documents(), writer.is_done, settings, batch_size, failed)
     else:
-        annotated = cluster.annotate(documents(), writer.is_done, settings, failed)
+        annotated = workers.annotate(documents(), writer.is_done, settings, failed)
     try:
         for item, line in annotated:
             if line is None:
@@ -103,6 +118,9 @@ def annotate(
     except BaseException:
         writer.abandon()
         raise
+    finally:
+        if own_workers:
+            workers.close()
     writer.close()
     return report
 
@@ -111,17 +129,16 @@ def annotate_here(
     items: Iterable[InputDoc],
     is_done: Callable[[str], bool],
     settings: PipelineSettings,
-    n_process: int,
     batch_size: int,
     on_error: OnError,
     pipeline: Language | None = None,
 ) -> Annotated:
-    """Run the pipeline on this machine; yields the documents it annotated, in input order."""
+    """Run the pipeline in this process; yields the documents it annotated, in input order."""
     pipeline = pipeline or settings.build()
     pipeline.set_error_handler(error_handler(on_error))
     # an empty text keeps a finished document's place in the batches: output keeps input order
     texts = (("" if is_done(item.id) else item.text, item) for item in items)
-    for doc, item in pipeline.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
+    for doc, item in pipeline.pipe(texts, as_tuples=True, batch_size=batch_size):
         yield item, None if is_done(item.id) else record_line(doc, item, settings, pipeline.pipe_names)
 
 
@@ -134,12 +151,9 @@ def error_handler(on_error: OnError):
     """spaCy's error handler: a document a stage fails on is reported, and only it is lost."""
 
     def failed(name, component, docs, error) -> None:
-        # spaCy keeps the context of as_tuples on the doc (the InputDoc it came from); a worker
-        # process of nlp.pipe reports its failure without the docs
-        for doc in docs or [None]:
-            context = getattr(doc, "_context", None)
-            source = context.where if isinstance(context, InputDoc) else "<worker process>"
-            on_error(InputError(source, None, f"{name or 'pipeline'} failed: {error!r}"))
+        for doc in docs:
+            # spaCy keeps the context of as_tuples on the doc: the InputDoc it came from
+            on_error(InputError(doc._context.where, None, f"{name or 'pipeline'} failed: {error!r}"))
 
     return failed
 

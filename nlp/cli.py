@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nlp.corpus import FormatError
-from nlp.pipeline import DEFAULT_SEGMENTER, SEGMENTERS
+from nlp.pipeline import DEFAULT_SEGMENTER, SEGMENTERS, STAGES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese news annotation: words, entities, quotes.")
 data_app = typer.Typer(no_args_is_help=True, help="The public corpora the models are trained and scored on.")
@@ -30,12 +30,19 @@ def _check_segmenter(value: str) -> str:
     return value
 
 
+def _check_stages(values: List[str]) -> List[str]:
+    unknown = sorted(set(values) - set(STAGES))
+    if unknown:
+        raise typer.BadParameter(f"no stage {', '.join(unknown)}; the stages are {', '.join(STAGES)}")
+    return values
+
+
 @app.command()
 def annotate(
     inputs: List[str] = typer.Argument(..., help=".txt files, folders (*.txt below them), .jsonl files of {id, text}, or - for stdin"),
     output: Path = typer.Option(..., "-o", "--output", help="annotated corpus to write (JSON Lines)"),
     segmenter: str = typer.Option(DEFAULT_SEGMENTER, callback=_check_segmenter, help="jieba | pkuseg | char"),
-    n_process: int = typer.Option(1, help="worker processes (spaCy nlp.pipe)"),
+    n_process: int = typer.Option(1, help="worker processes on this machine"),
     batch_size: int = typer.Option(64, help="documents per batch"),
     resume: bool = typer.Option(False, help="keep the documents already complete in OUTPUT and annotate the rest"),
     errors: Optional[Path] = typer.Option(None, help="write one JSON line per input that failed"),
@@ -48,7 +55,8 @@ def annotate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
     dask_scheduler: Optional[str] = typer.Option(None, help="run on the Dask cluster of this scheduler (tcp://HOST:8786)"),
     dask_local: int = typer.Option(0, help="run on a local Dask cluster of N worker processes"),
-    partition_size: int = typer.Option(64, help="documents per Dask task"),
+    partition_size: int = typer.Option(64, help="documents per task sent to a worker process (--n-process, Dask)"),
+    exclude: List[str] = typer.Option([], callback=_check_stages, help="leave a stage out: ner | quotes (repeatable)"),
 ) -> None:
     """Annotate documents with words, entities and quotes into one JSON Lines corpus."""
     from nlp.annotate import PipelineSettings, annotate as run, print_error, write_errors
@@ -76,23 +84,23 @@ def annotate(
         TextColumn("annotating"), BarColumn(), TextColumn("{task.completed} docs"), TimeElapsedColumn(),
         console=stderr, disable=not show_progress,
     )
-    cluster = None
+    workers = None
     if dask_scheduler or dask_local:
-        from nlp.cluster import DaskAnnotator
+        from nlp.parallel import PartitionAnnotator
 
-        cluster = DaskAnnotator.connect(dask_scheduler, dask_local, partition_size=partition_size, batch_size=batch_size)
+        workers = PartitionAnnotator.dask(dask_scheduler, dask_local, partition_size=partition_size, batch_size=batch_size)
     try:
         with progress:
             task = progress.add_task("annotate", total=None)
             report = run(
-                inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns),
-                n_process=n_process, batch_size=batch_size, resume=resume, encoding=encoding,
-                strict_encoding=strict_encoding, cluster=cluster, on_error=print_error,
+                inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns, exclude),
+                n_process=n_process, batch_size=batch_size, partition_size=partition_size, resume=resume, encoding=encoding,
+                strict_encoding=strict_encoding, workers=workers, on_error=print_error,
                 on_progress=lambda chars: progress.advance(task),
             )
     finally:
-        if cluster is not None:
-            cluster.close()
+        if workers is not None:
+            workers.close()
     if errors is not None:
         write_errors(str(errors), report.errors)
     if not quiet:

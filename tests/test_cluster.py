@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from nlp.annotate import PipelineSettings, annotate
 from nlp.cli import app
-from nlp.cluster import DaskAnnotator
+from nlp.parallel import PartitionAnnotator
 
 runner = CliRunner()
 SENTENCES = [
@@ -50,21 +50,21 @@ def test_a_killed_worker_has_its_partitions_run_again(tmp_path):
     settings = PipelineSettings.of("jieba")
     one, dask = tmp_path / "one.jsonl", tmp_path / "dask.jsonl"
     annotate([str(inputs)], str(one), settings=settings)
-    cluster = DaskAnnotator.connect(local_workers=2, partition_size=4)
+    cluster = PartitionAnnotator.dask(local_workers=2, partition_size=4)
     victims: list[int] = []
 
     def kill_a_worker_once(chars: int) -> None:
         # after the first record, partitions are queued or running on both workers: kill one
         # that holds some, so that they must be run again elsewhere
         if not victims:
-            busy = sorted(address for address, keys in cluster.client.processing().items() if keys)
-            pid = cluster.client.run(os.getpid, workers=busy[:1])[busy[0]]
+            busy = sorted(address for address, keys in cluster.executor.processing().items() if keys)
+            pid = cluster.executor.run(os.getpid, workers=busy[:1])[busy[0]]
             os.kill(pid, signal.SIGKILL)
             victims.append(pid)
 
     try:
-        report = annotate([str(inputs)], str(dask), settings=settings, cluster=cluster, on_progress=kill_a_worker_once)
-        survivors = set(cluster.client.run(os.getpid).values())
+        report = annotate([str(inputs)], str(dask), settings=settings, workers=cluster, on_progress=kill_a_worker_once)
+        survivors = set(cluster.executor.run(os.getpid).values())
     finally:
         cluster.close()
     assert victims and victims[0] not in survivors
