@@ -52,14 +52,6 @@ def broken_offsets(draw):
     return record, f"{layer}/{i}"
 
 
-@SETTINGS
-@given(broken_offsets())
-def test_broken_offsets_are_rejected(case):
-    record, where = case
-    with pytest.raises(FormatError, match=f"^{where}[/:]"):
-        validate_record(record)
-
-
 @st.composite
 def broken_mentions(draw):
     """A record whose first quote has a speaker or cue that is not text[start:end]."""
@@ -78,8 +70,8 @@ def broken_mentions(draw):
 
 
 @SETTINGS
-@given(broken_mentions())
-def test_mentions_must_be_their_text(case):
+@given(broken_offsets() | broken_mentions())
+def test_broken_records_are_rejected_naming_the_place(case):
     record, where = case
     with pytest.raises(FormatError, match=f"^{where}[/:]"):
         validate_record(record)
