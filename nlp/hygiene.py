@@ -24,12 +24,17 @@ from __future__ import annotations
 
 MIN_REPEATED_PARAGRAPH = 10
 SENTENCE_END = "。！？…；.!?;"
+# A colon opens a list or a quote in the next paragraph. A closing mark mostly follows the stop
+# of a quoted sentence (“……。”); a paragraph ending on a quoted term is left unflagged rather
+# than guessed at.
 HANDS_OVER = "：:”’」』）》】〕)]\"'"
+# Prose has clauses; headings, bylines and captions do not.
 PROSE_PUNCT = "，。；！？"
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every paragraph, whitespace around it excluded."""
+    """(start, end) of every paragraph, whitespace around it excluded; lines break where
+    str.splitlines breaks them."""
     spans, offset = [], 0
     for line in text.splitlines(keepends=True):
         content = line.strip()
@@ -57,11 +62,7 @@ def repeated_paragraphs(text: str) -> list[dict]:
 
 def cut_paragraphs(text: str) -> list[dict]:
     """Paragraphs of prose that stop mid-sentence."""
-    return [
-        {"start": start, "end": end}
-        for start, end in paragraphs(text)
-        if _is_cut(text[start:end])
-    ]
+    return [{"start": start, "end": end} for start, end in paragraphs(text) if _is_cut(text[start:end])]
 
 
 def _is_cut(paragraph: str) -> bool:
