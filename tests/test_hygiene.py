@@ -1,8 +1,10 @@
+import json
+
 import pytest
 from typer.testing import CliRunner
 
 from nlp.cli import app
-from nlp.corpus import FormatError, doc_to_record, read_corpus, validate_record
+from nlp.corpus import FormatError, InputDoc, doc_to_record, read_corpus, validate_record
 from nlp.hygiene import cut_paragraphs, hygiene_meta, mask_repeated, paragraphs, repeated_paragraphs, unmask_repeated
 from tests.conftest import SEED
 
@@ -133,3 +135,13 @@ def test_a_quote_over_paragraphs_runs_over_a_dropped_one(jieba_pipeline):
     assert (quote["start"], quote["end"], quote["speaker"]["start"]) == (4, text.rindex("”") + 1, 0)
     assert [e["start"] for e in deduped["entities"]] == [0]
     validate_record(deduped)
+
+
+def test_dask_workers_dedupe_as_one_process_does(seed_runs, seed_text):
+    from nlp.annotate import PipelineSettings
+    from nlp.cluster import annotate_partition
+
+    # the settings a worker is sent carry --dedupe: a worker's record is the one process's
+    doc = InputDoc("kunshan_hitech_zone", seed_text, str(SEED))
+    lines, errors = annotate_partition(PipelineSettings.of("jieba", dedupe=True), [doc], batch_size=1)
+    assert not errors and [json.loads(line) for _, line in lines] == [seed_runs[1]]
