@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from spacy.language import Language
 
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
+from nlp.hygiene import hygiene_meta, mask_repeated, unmask_repeated
 from nlp.pipeline import DEFAULT_SEGMENTER, build_pipeline
 from nlp.segment import UserWord
 
@@ -32,6 +33,7 @@ class PipelineSettings:
     user_words: tuple[UserWord, ...] = ()
     entities_json: str = "[]"  # entity-ruler patterns, as JSON so that the settings hash
     exclude: tuple[str, ...] = ()
+    dedupe: bool = False  # leave repeated paragraphs out of annotation (nlp.hygiene)
 
     @classmethod
     def of(
@@ -40,9 +42,10 @@ class PipelineSettings:
         user_words: Iterable[UserWord] = (),
         entities: list[dict] | None = None,
         exclude: Iterable[str] = (),
+        dedupe: bool = False,
     ) -> "PipelineSettings":
         entities_json = json.dumps(entities or [], ensure_ascii=False, sort_keys=True)
-        return cls(segmenter, tuple(user_words), entities_json, tuple(exclude))
+        return cls(segmenter, tuple(user_words), entities_json, tuple(exclude), dedupe)
 
     def build(self) -> Language:
         return build_pipeline(self.segmenter, list(self.user_words), json.loads(self.entities_json) or None, self.exclude)
@@ -137,14 +140,17 @@ def annotate_here(
     pipeline = pipeline or settings.build()
     pipeline.set_error_handler(error_handler(on_error))
     # an empty text keeps a finished document's place in the batches: output keeps input order
-    texts = (("" if is_done(item.id) else item.text, item) for item in items)
+    prepare = mask_repeated if settings.dedupe else str
+    texts = (("" if is_done(item.id) else prepare(item.text), item) for item in items)
     for doc, item in pipeline.pipe(texts, as_tuples=True, batch_size=batch_size):
         yield item, None if is_done(item.id) else record_line(doc, item, settings, pipeline.pipe_names)
 
 
 def record_line(doc, item: InputDoc, settings: PipelineSettings, pipe_names: list[str]) -> str:
     meta = {"segmenter": settings.segmenter, "pipeline": pipe_names, "source": item.where, **item.meta}
-    return dumps(doc_to_record(doc, item.id, meta))
+    meta.update(deduped=settings.dedupe, **hygiene_meta(item.text))
+    record = doc_to_record(doc, item.id, meta)
+    return dumps(unmask_repeated(record, item.text) if settings.dedupe else record)
 
 
 def error_handler(on_error: OnError):

@@ -52,6 +52,7 @@ def annotate(
     entities: Optional[Path] = typer.Option(
         None, "--entities", help='gazetteer: JSON Lines of {"label", "pattern"}; wins over the NER model'
     ),
+    dedupe: bool = typer.Option(False, "--dedupe", help="leave paragraphs repeated verbatim out of annotation; offsets still index the original text"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
     dask_scheduler: Optional[str] = typer.Option(None, help="run on the Dask cluster of this scheduler (tcp://HOST:8786)"),
     dask_local: int = typer.Option(0, help="run on a local Dask cluster of N worker processes"),
@@ -93,7 +94,7 @@ def annotate(
         with progress:
             task = progress.add_task("annotate", total=None)
             report = run(
-                inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns, exclude),
+                inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns, exclude, dedupe),
                 n_process=n_process, batch_size=batch_size, partition_size=partition_size, resume=resume, encoding=encoding,
                 strict_encoding=strict_encoding, workers=workers, on_error=print_error,
                 on_progress=lambda chars: progress.advance(task),

@@ -91,7 +91,18 @@ def validate_record(record: dict) -> dict:
                             f"quotes/{i}/{part}: text {mention['text']!r} differs from "
                             f"text[{mention['start']}:{mention['end']}] = {text[mention['start']:mention['end']]!r}"
                         )
+    _check_hygiene(record.get("meta") or {}, text)
     return record
+
+
+def _check_hygiene(meta: dict, text: str) -> None:
+    for key in ("repeated_paragraphs", "cut_paragraphs"):
+        for i, item in enumerate(meta.get(key, [])):
+            _check_offsets(text, item["start"], item["end"], f"meta/{key}/{i}")
+    for i, item in enumerate(meta.get("repeated_paragraphs", [])):
+        first = item["first"]
+        if first >= item["start"] or text[first : first + item["end"] - item["start"]] != text[item["start"] : item["end"]]:
+            raise FormatError(f"meta/repeated_paragraphs/{i}: text[{item['start']}:{item['end']}] does not repeat the text at {first}")
 
 
 def _check_offsets(text: str, start: int, end: int, where: str) -> None:

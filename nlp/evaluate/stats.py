@@ -12,13 +12,7 @@ from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
 from nlp.evaluate.scorers import Pair, speaker_text
-
-# Shorter lines are bylines, datelines and "（完）", whose repetition says nothing about scraping.
-MIN_REPEATED_PARAGRAPH = 10
-
-
-def paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+from nlp.hygiene import MIN_REPEATED_PARAGRAPH, paragraphs
 
 
 def text_stats(records: Iterable[dict], top: int = 10) -> dict:
@@ -29,7 +23,8 @@ def text_stats(records: Iterable[dict], top: int = 10) -> dict:
     for record in records:
         documents += 1
         characters += len(record["text"])
-        for paragraph in paragraphs(record["text"]):
+        for start, end in paragraphs(record["text"]):
+            paragraph = record["text"][start:end]
             paragraph_count += 1
             if len(paragraph) >= MIN_REPEATED_PARAGRAPH:
                 occurrences[paragraph] += 1
