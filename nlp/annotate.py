@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from spacy.language import Language
+from spacy.util import minibatch
 
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
 from nlp.hygiene import hygiene_meta, mask_repeated, unmask_repeated
 from nlp.pipeline import DEFAULT_SEGMENTER, build_pipeline
 from nlp.segment import UserWord
 
+MEMORY_ZONE_DOCS = 1000
 OnError = Callable[[InputError], None]
 # (document, its record as a JSON line); None: the record is already in the output (--resume)
 Annotated = Iterator[tuple[InputDoc, "str | None"]]
@@ -142,8 +144,11 @@ def annotate_here(
     # an empty text keeps a finished document's place in the batches: output keeps input order
     prepare = mask_repeated if settings.dedupe else str
     texts = (("" if is_done(item.id) else prepare(item.text), item) for item in items)
-    for doc, item in pipeline.pipe(texts, as_tuples=True, batch_size=batch_size):
-        yield item, None if is_done(item.id) else record_line(doc, item, settings, pipeline.pipe_names)
+    for chunk in minibatch(texts, MEMORY_ZONE_DOCS):
+        # the strings and lexemes of a chunk's docs are freed after it: memory stays flat on any corpus
+        with pipeline.memory_zone():
+            for doc, item in pipeline.pipe(chunk, as_tuples=True, batch_size=batch_size):
+                yield item, None if is_done(item.id) else record_line(doc, item, settings, pipeline.pipe_names)
 
 
 def record_line(doc, item: InputDoc, settings: PipelineSettings, pipe_names: list[str]) -> str:

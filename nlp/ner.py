@@ -213,6 +213,11 @@ class CharNER:
     def __call__(self, doc: Doc) -> Doc:
         return self.transfer(doc, self.inner(doc.text))
 
+    def memory_zone(self, mem):
+        # the inner pipeline has a vocab of its own, whose strings (character bigrams, word
+        # features) would otherwise grow with every new text
+        return self.inner.memory_zone(mem)
+
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64):
         # batch by batch: the stream may be a whole corpus, which must never sit in memory
         for batch in minibatch(docs, size=batch_size):
