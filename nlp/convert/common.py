@@ -237,9 +237,12 @@ def from_regions(text: str, regions: list[Region], links: list[Link]) -> tuple[l
     by_id = {region.id: region for region in regions}
     attributed: dict[tuple[str, str], Region] = {}
     for link in links:
-        source = by_id.get(link.source)
-        if source is not None and source.label in parts:
-            attributed.setdefault((link.quote, parts[source.label]), source)
+        source, quote = by_id.get(link.source), by_id.get(link.quote)
+        # a relation drawn from the quote to its speaker means the same
+        if source is not None and source.label in kinds:
+            source, quote = quote, source
+        if source is not None and quote is not None and source.label in parts and quote.label in kinds:
+            attributed.setdefault((quote.id, parts[source.label]), source)
     entities, quotes = [], []
     for region in regions:
         if region.label in kinds:

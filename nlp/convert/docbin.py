@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from nlp.convert.common import Losses, annotation_offsets, flat_entities, tile
+from nlp.convert.common import Losses, annotation_offsets, fail, flat_entities, tile
 from nlp.corpus import LAYERS, doc_to_record
 
 HOLDS = (*LAYERS, "meta")
@@ -72,7 +72,11 @@ def record_to_doc(record: dict, vocab: Vocab, losses: Losses) -> Doc:
 def read(path: Path) -> Iterator[dict]:
     import nlp.quotes.component  # noqa: F401
 
-    for index, doc in enumerate(DocBin().from_disk(path).get_docs(Vocab())):
+    try:
+        docs = DocBin().from_disk(path)
+    except (ValueError, KeyError) as error:
+        raise fail(path, None, f"not a spaCy DocBin file ({error})") from None
+    for index, doc in enumerate(docs.get_docs(Vocab())):
         meta = json.loads(doc.user_data.get("meta", "null"))
         record = doc_to_record(doc, doc.user_data.get("id", f"{path.stem}-{index:05d}"), meta)
         # msgpack gives the offsets back as tuples
