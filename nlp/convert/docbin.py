@@ -74,8 +74,8 @@ def read(path: Path) -> Iterator[dict]:
 
     try:
         docs = DocBin().from_disk(path)
-    except (ValueError, KeyError) as error:
-        raise fail(path, None, f"not a spaCy DocBin file ({error})") from None
+    except (ValueError, KeyError):
+        raise fail(path, None, "not a spaCy DocBin file") from None
     for index, doc in enumerate(docs.get_docs(Vocab())):
         meta = json.loads(doc.user_data.get("meta", "null"))
         record = doc_to_record(doc, doc.user_data.get("id", f"{path.stem}-{index:05d}"), meta)
