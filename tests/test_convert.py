@@ -27,7 +27,7 @@ CASES = {
     ("labelstudio", "char"): (("entities", "quotes", "meta"), False),
     ("pd", "char"): (("tokens", "entities"), True),
 }
-EDGE_TEXT = "\u3000\u3000新华社北京１月１日电 （记者 王磊）\r\n“今年要抓好\n农业。”李鹏说。\t他表示，要继续努力。"
+EDGE_TEXT = "\u3000\u3000新华社北京１月１日电 （记者 王磊）\r\n“今年要抓好\r\n农业。”李鹏说。\t\r他表示，要继续努力。"
 EDGE_WORDS = "新华社 北京１月 １日 电 （ 记者 王磊 ） “ 今年 要 抓好 农业 。 ” 李鹏 说 。 他 表示 ， 要 继续 努力 。".split()
 
 
@@ -40,7 +40,7 @@ def span(text, part, label=None, after=0):
 def edge_record():
     """Whitespace of every kind, an entity inside a token, a quote over a line break, no meta."""
     text = EDGE_TEXT
-    direct, indirect = (dict(start=s["start"], end=s["end"]) for s in (span(text, "“今年要抓好\n农业。”"), span(text, "要继续努力。", 40)))
+    direct, indirect = (dict(start=s["start"], end=s["end"]) for s in (span(text, "“今年要抓好\r\n农业。”"), span(text, "要继续努力。", 40)))
     return validate_record({
         "id": "edge/xinhua", "text": text, "tokens": word_spans(EDGE_WORDS, text),
         "entities": [span(text, "新华社", "ORG"), span(text, "北京", "LOC"), span(text, "王磊", "PER"), span(text, "李鹏", "PER")],

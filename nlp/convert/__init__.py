@@ -59,7 +59,10 @@ def guess_format(path: Path) -> str | None:
 def convert(source: Path, target: Path, from_format: str, to_format: str, level: str = "char") -> tuple[int, list[str]]:
     """Convert SOURCE to TARGET; returns the number of documents and the warning lines.
     SOURCE is read whole before TARGET is opened, so bad input leaves no half-written output."""
-    records = list(FORMATS[from_format].reader(level)(source))
+    try:
+        records = list(FORMATS[from_format].reader(level)(source))
+    except UnicodeDecodeError as error:
+        raise FormatError(f"{source}: cannot decode as UTF-8: {error.reason}") from None
     for record in records:
         try:
             validate_record(record)

@@ -5,7 +5,7 @@ Entities are text-bound annotations (T) labelled with their label, quotes T labe
 Quote_direct or Quote_indirect, speakers and cues T labelled Speaker and Cue (one T per mention,
 however many quotes it serves), tied to their quotes by relations `Said Arg1:Speaker Arg2:Quote`
 and `Cued Arg1:Cue Arg2:Quote`. Offsets are characters of the .txt, which holds the text exactly;
-a span over line breaks is written as fragments (`start end;start end`), as brat wants. A
+a span over line breaks is written as fragments between them (`start end;start end`), as brat wants. A
 document id with slashes is a path below the folder; documents are read in path order.
 """
 
@@ -45,7 +45,7 @@ def write(records: Iterable[dict], path: Path) -> list[str]:
 
 def _text_bound(region: Region, text: str) -> str:
     fragments, start = [], region.start
-    for end in [i for i in range(region.start, region.end) if text[i] == "\n"] + [region.end]:
+    for end in [i for i in range(region.start, region.end) if text[i] in "\r\n"] + [region.end]:
         if end > start:
             fragments.append((start, end))
         start = end + 1

@@ -14,7 +14,7 @@ from nlp.corpus import FORMAT_VERSION, LAYERS, FormatError
 NOUNS = {"tokens": "token", "entities": "entity", "quotes": "quote", "meta": "meta key"}
 # A sentence ends after 。！？ (with the closing marks that follow) or at a line break; the
 # whitespace after the end belongs to the sentence it ends.
-SENTENCE_END = re.compile(r"(?:[。！？!?]+[”’」』）)]*|\n)\s*")
+SENTENCE_END = re.compile(r"(?:[。！？!?]+[”’」』）)]*|[\r\n])\s*")
 # Line formats cannot show whitespace in a column: each whitespace character is written as a
 # visible symbol, one for one, so offsets do not move (Unicode's control pictures; ␣ for the
 # ideographic space, which has none). Any other whitespace is written as ␢ and read back as a space.
@@ -77,9 +77,14 @@ def fail(path: Path | str, line: int | None, reason: str) -> FormatError:
 
 
 def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            yield number, line.rstrip("\r\n")
+    """The lines of a UTF-8 file, split at \n only: a lone \r is text, not a line break."""
+    number = 0
+    with open(path, encoding="utf-8", newline="\n") as handle:
+        try:
+            for number, line in enumerate(handle, 1):
+                yield number, line.rstrip("\r\n")
+        except UnicodeDecodeError as error:
+            raise fail(path, number + 1, f"cannot decode as UTF-8: {error.reason}") from None
 
 
 # ---------------------------------------------------------------- whitespace as symbols
