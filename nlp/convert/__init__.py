@@ -1,8 +1,8 @@
 """Converters between the annotated-corpus format and interchange formats.
 
 Every converter goes through the canonical record (nlp.corpus): a format module has
-`read(path) -> Iterator[dict]` and `write(records, path) -> list[str]`, the list being what the
-format could not hold or had to change, one warning line each. Readers give only the layers
+`read(path) -> Iterator[dict]` and `write(records, path) -> list[str]` (bio's take a level as
+well), the list being what the format could not hold or had to change, one warning line each. Readers give only the layers
 their format holds.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
+from nlp.convert import bio, brat, conllu, docbin, jsonl, labelstudio, pd
 from nlp.corpus import FormatError, validate_record
 
 LEVELS = ("char", "word")
@@ -21,30 +22,27 @@ LEVELS = ("char", "word")
 @dataclass(frozen=True)
 class Format:
     name: str
-    module: str
+    module: ModuleType
     suffix: str
-    has_level: bool = False
+    has_level: bool = False  # takes --level (char | word)
 
     def reader(self, level: str):
-        return self._bind(import_module(f"nlp.convert.{self.module}").read, level)
+        return partial(self.module.read, level=level) if self.has_level else self.module.read
 
     def writer(self, level: str):
-        return self._bind(import_module(f"nlp.convert.{self.module}").write, level)
-
-    def _bind(self, function, level: str):
-        return partial(function, level=level) if self.has_level else function
+        return partial(self.module.write, level=level) if self.has_level else self.module.write
 
 
 FORMATS = {
     f.name: f
     for f in (
-        Format("jsonl", "jsonl", ".jsonl"),
-        Format("spacy", "docbin", ".spacy"),
-        Format("conllu", "conllu", ".conllu"),
-        Format("bio", "bio", ".bio", has_level=True),
-        Format("brat", "brat", ""),
-        Format("labelstudio", "labelstudio", ".json"),
-        Format("pd", "pd", ".pd"),
+        Format("jsonl", jsonl, ".jsonl"),
+        Format("spacy", docbin, ".spacy"),
+        Format("conllu", conllu, ".conllu"),
+        Format("bio", bio, ".bio", has_level=True),
+        Format("brat", brat, ""),
+        Format("labelstudio", labelstudio, ".json"),
+        Format("pd", pd, ".pd"),
     )
 }
 

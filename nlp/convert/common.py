@@ -77,7 +77,7 @@ def fail(path: Path | str, line: int | None, reason: str) -> FormatError:
 
 
 def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """The lines of a UTF-8 file, split at \n only: a lone \r is text, not a line break."""
+    """The lines of a UTF-8 file, split at line feeds only: a lone carriage return is text."""
     number = 0
     with open(path, encoding="utf-8", newline="\n") as handle:
         try:
@@ -155,7 +155,7 @@ def tile(record: dict, cuts: set[int], losses: Losses | None = None) -> list[tup
         units.append((start, end))
     if losses is not None:
         losses.add("split {} at annotation boundaries", "token", doc_id, sum(n > 1 for n in pieces_in.values()))
-        losses.add("made {} outside any token tokens", "character", doc_id, uncovered)
+        losses.add("turned {} that were in no token into tokens", "character", doc_id, uncovered)
     return units
 
 

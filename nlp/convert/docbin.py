@@ -2,7 +2,8 @@
 
 A Doc's tokens tile its text, so whitespace between words becomes the token's trailing space or
 a whitespace token of its own, and words are split where an entity, quote, speaker or cue starts
-or ends inside one; the record's own tokens stay in Doc._.words, as the NER stage keeps them.
+or ends inside one (reported, though nothing is lost: the record's own tokens stay in
+Doc._.words, as the NER stage keeps them; a record without tokens gets characters).
 Quotes are doc.spans["quotes"], labelled with their kind, with Span._.kind/_.speaker/_.cue as
 the quote stage stores them in doc.user_data, so plain spaCy reads them with no nlp import:
 user_data[("quotes", "speaker", quote.start_char, quote.end_char)] is the speaker's
@@ -42,7 +43,7 @@ def record_to_doc(record: dict, vocab: Vocab, losses: Losses) -> Doc:
     text = record["text"]
     words: list[str] = []
     spaces: list[bool] = []
-    for start, end in tile(record, annotation_offsets(record, ("entities", "quotes"))):
+    for start, end in tile(record, annotation_offsets(record, ("entities", "quotes")), losses):
         piece = text[start:end]
         # spaCy's convention: one space after a word is its trailing whitespace, the rest a token
         if piece.startswith(" ") and words and not spaces[-1] and not words[-1].isspace():
