@@ -131,11 +131,13 @@ def pd_paragraph(line: str) -> tuple[str | None, str, list[list[int]], list[dict
     paragraph_id = None
     if items and PD_PARAGRAPH_ID.match(items[0]):
         paragraph_id = items.pop(0).rpartition("/")[0]
+    # a compound closes with its tag after a bracket (中央/n]nt): a word that merely starts with
+    # "[" and has no such closing after it is a word, and so is "[" itself ([/w)
+    closings = [i for i, item in enumerate(items) if "]" in item.rpartition("/")[2]]
     text, tokens, entities = "", [], []
     previous_person, compound_start = False, None
-    for item in items:
-        # "[/w" is the bracket itself as a word, not a compound opening
-        if item.startswith("[") and not item.startswith("[/"):
+    for i, item in enumerate(items):
+        if item.startswith("[") and not item.startswith("[/") and closings and closings[-1] >= i:
             item, compound_start = item[1:], len(text)
         word, _, tag = item.rpartition("/")
         tag, _, compound_tag = tag.partition("]")

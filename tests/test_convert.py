@@ -1,9 +1,12 @@
 import json
 import os
+import string
 import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from nlp.cli import app
@@ -11,6 +14,7 @@ from nlp.convert import FORMATS, convert
 from nlp.corpus import FormatError, doc_to_record, dumps, read_corpus, validate_record, word_spans
 from nlp.data import pd_record
 from tests.conftest import ROOT
+from tests.strategies import records
 
 runner = CliRunner()
 LAYERS = ("tokens", "entities", "quotes", "meta")
@@ -307,3 +311,35 @@ def test_label_studio_prefers_annotations_and_reads_relations_either_way(tmp_pat
     assert record["id"] == "ls-00001"
     assert record["entities"] == [{"start": 0, "end": 2, "label": "PER"}]
     assert record["quotes"] == [{"start": 4, "end": 8, "kind": "direct", "speaker": {"start": 0, "end": 2, "text": "李鹏"}, "cue": None}]
+
+
+SAFE_IDS = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=10)
+
+
+def rare_whitespace_as_spaces(text):
+    return "".join(" " if c.isspace() and c not in " \t\n\r\u3000" else c for c in text)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(record=records(), doc_id=SAFE_IDS)
+@pytest.mark.parametrize("name,level", list(CASES))
+def test_drawn_records_round_trip(name, level, record, doc_id, tmp_path_factory):
+    """Any record the format's strategies draw (CJK, astral, emoji, odd whitespace, entities and
+    quotes on token runs) comes back on the layers the format holds; what differs is reported."""
+    record = {**record, "id": doc_id}
+    folder = tmp_path_factory.mktemp(name)
+    (folder / "in.jsonl").write_text(dumps(record) + "\n", encoding="utf-8")
+    _, losses = convert(folder / "in.jsonl", folder / f"out{FORMATS[name].suffix}", "jsonl", name, level)
+    convert(folder / f"out{FORMATS[name].suffix}", folder / "back.jsonl", name, "jsonl", level)
+    [back] = read_corpus(folder / "back.jsonl")
+    holds, _ = CASES[name, level]
+    text = record["text"]
+    if any("rare whitespace" in loss for loss in losses):
+        text = rare_whitespace_as_spaces(text)
+    assert (back["id"], back["text"]) == (doc_id, text)
+    entities = record["entities"]
+    if any("entities across lines" in loss for loss in losses):
+        entities = [e for e in entities if "\n" not in text[e["start"]:e["end"]]]
+    for layer, value in (("tokens", record["tokens"]), ("entities", entities), ("quotes", record["quotes"]), ("meta", record["meta"])):
+        if layer in holds:
+            assert back.get(layer) == value, layer

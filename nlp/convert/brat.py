@@ -84,7 +84,8 @@ def _annotations(ann: Path, text: str) -> tuple[list[Region], list[Link]]:
     regions, links = [], []
     kinds = {name: kind for kind, name in RELATIONS.items()}
     for number, line in numbered_lines(ann):
-        columns = line.split("\t")
+        # the text of a T annotation may hold tabs itself
+        columns = line.split("\t", 2)
         if line.startswith("T"):
             try:
                 label, offsets = columns[1].split(" ", 1)

@@ -53,7 +53,9 @@ def _document(record: dict, losses: Losses) -> str:
     lines = [f"# newdoc id = {doc_id}"]
     for number, sentence in enumerate(sentences(text, tokens, entities), 1):
         first, last = tokens[sentence[0]], tokens[sentence[-1]]
-        lines += [f"# sent_id = {doc_id}-{number}", f"# text = {text[first[0]:last[1]]}"]
+        # a sentence runs over a line break only inside an entity; a comment cannot hold one
+        shown = re.sub(r"[\r\n]", " ", text[first[0]:last[1]])
+        lines += [f"# sent_id = {doc_id}-{number}", f"# text = {shown}"]
         for position, i in enumerate(sentence, 1):
             start, end = tokens[i]
             misc = [f"NER={tags[i]}"] if tags[i] != "O" else []
