@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import List, Optional
 
@@ -109,6 +110,49 @@ def annotate(
         plural = "" if report.annotated == 1 else "s"
         stderr.print(f"annotated {report.annotated} document{plural}{resumed}, {len(report.errors)} failed -> {output}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+def _check_format(value: Optional[str]) -> Optional[str]:
+    from nlp.convert import FORMATS
+
+    if value is not None and value not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}")
+    return value
+
+
+@app.command()
+def convert(
+    source: Path = typer.Argument(..., help="corpus to read (a folder for brat)"),
+    target: Path = typer.Argument(..., help="corpus to write (a folder for brat)"),
+    from_format: Optional[str] = typer.Option(None, "--from", callback=_check_format, help="format of SOURCE (default: from its suffix)"),
+    to_format: Optional[str] = typer.Option(None, "--to", callback=_check_format, help="format of TARGET (default: from its suffix)"),
+    level: str = typer.Option("char", help="bio: one character (char) or one word (word) a line"),
+) -> None:
+    """Convert an annotated corpus between formats: jsonl, spacy, conllu, bio, brat, labelstudio, pd.
+    What the target format cannot hold is reported, one warning line each."""
+    from nlp.convert import LEVELS, convert as run, guess_format
+
+    # one line a message, however long its paths: they are read by scripts as well as people
+    say = partial(stderr.print, soft_wrap=True)
+    if level not in LEVELS:
+        raise typer.BadParameter(f"choose one of {', '.join(LEVELS)}", param_hint="--level")
+    formats = {}
+    for name, path, given in (("--from", source, from_format), ("--to", target, to_format)):
+        formats[name] = given or guess_format(path)
+        if formats[name] is None:
+            raise typer.BadParameter(f"cannot tell the format of {path} from its suffix", param_hint=name)
+    try:
+        count, warnings = run(source, target, formats["--from"], formats["--to"], level=level)
+    except FormatError as error:
+        say(f"error: {error}")
+        raise typer.Exit(1)
+    except OSError as error:
+        say(f"error: {error.filename}: {error.strerror}")
+        raise typer.Exit(1)
+    for warning in warnings:
+        say(f"warning: {warning}")
+    plural = "" if count == 1 else "s"
+    say(f"converted {count} document{plural}, {formats['--from']} -> {formats['--to']}: {target}")
 
 
 @app.command()

