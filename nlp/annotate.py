@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.util import minibatch
 
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
-from nlp.hygiene import hygiene_meta, mask_repeated, unmask_repeated
+from nlp.hygiene import hygiene_meta, mask_repeated, text_warnings, unmask_repeated
 from nlp.pipeline import DEFAULT_SEGMENTER, build_pipeline
 from nlp.segment import UserWord
 
@@ -78,11 +78,13 @@ def annotate(
     strict_encoding: bool = False,
     workers=None,
     on_error: OnError = lambda error: None,
+    on_warning: Callable[[InputDoc, str], None] = lambda item, warning: None,
     on_progress: Callable[[int], None] = lambda chars: None,
 ) -> AnnotateReport:
     """Annotate every input document into OUTPUT, in input order.
 
     Bad input is reported through on_error and skipped; so is a document the pipeline fails on.
+    A document annotated with warnings in its meta is also reported through on_warning.
     The pipeline runs in this process, in N_PROCESS local worker processes, or on the WORKERS of
     an nlp.parallel.PartitionAnnotator (a Dask cluster). The output is complete only when this
     returns.
@@ -117,6 +119,8 @@ def annotate(
                 report.resumed += 1
                 continue
             writer.write_line(line)
+            for warning in text_warnings(item.text):
+                on_warning(item, warning)
             report.annotated += 1
             report.chars += len(item.text)
             on_progress(len(item.text))
@@ -143,12 +147,20 @@ def annotate_here(
     pipeline.set_error_handler(error_handler(on_error))
     # an empty text keeps a finished document's place in the batches: output keeps input order
     prepare = mask_repeated if settings.dedupe else str
-    texts = (("" if is_done(item.id) else prepare(item.text), item) for item in items)
+    texts = (("" if is_done(item.id) else prepare(item.text), item) for item in items if not _too_long(item, pipeline, on_error))
     for chunk in minibatch(texts, MEMORY_ZONE_DOCS):
         # the strings and lexemes of a chunk's docs are freed after it: memory stays flat on any corpus
         with pipeline.memory_zone():
             for doc, item in pipeline.pipe(chunk, as_tuples=True, batch_size=batch_size):
                 yield item, None if is_done(item.id) else record_line(doc, item, settings, pipeline.pipe_names)
+
+
+def _too_long(item: InputDoc, pipeline: Language, on_error: OnError) -> bool:
+    """spaCy refuses a text over its max_length for the whole batch: report it as this document's own failure."""
+    if len(item.text) <= pipeline.max_length:
+        return False
+    on_error(InputError(item.source, item.line, f"{len(item.text)} characters, more than the pipeline's max_length of {pipeline.max_length}"))
+    return True
 
 
 def record_line(doc, item: InputDoc, settings: PipelineSettings, pipe_names: list[str]) -> str:
@@ -177,3 +189,7 @@ def write_errors(path: str, errors: list[InputError]) -> None:
 
 def print_error(error: InputError) -> None:
     print(f"error: {error.describe()}", file=sys.stderr)
+
+
+def print_warning(item: InputDoc, warning: str) -> None:
+    print(f"warning: {item.where}: {warning}", file=sys.stderr)

@@ -13,7 +13,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nlp.corpus import FormatError
 from nlp.pipeline import DEFAULT_SEGMENTER, SEGMENTERS, STAGES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese news annotation: words, entities, quotes.")
@@ -61,7 +60,7 @@ def annotate(
     exclude: List[str] = typer.Option([], callback=_check_stages, help="leave a stage out: ner | quotes (repeatable)"),
 ) -> None:
     """Annotate documents with words, entities and quotes into one JSON Lines corpus."""
-    from nlp.annotate import PipelineSettings, annotate as run, print_error, write_errors
+    from nlp.annotate import PipelineSettings, annotate as run, print_error, print_warning, write_errors
     from nlp.ner import read_gazetteer
     from nlp.segment import read_user_dict
 
@@ -97,7 +96,7 @@ def annotate(
             report = run(
                 inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns, exclude, dedupe),
                 n_process=n_process, batch_size=batch_size, partition_size=partition_size, resume=resume, encoding=encoding,
-                strict_encoding=strict_encoding, workers=workers, on_error=print_error,
+                strict_encoding=strict_encoding, workers=workers, on_error=print_error, on_warning=print_warning,
                 on_progress=lambda chars: progress.advance(task),
             )
     finally:
@@ -165,22 +164,36 @@ def evaluate(
     html: Optional[Path] = typer.Option(None, "--html", help="write a self-contained HTML report with charts and errors in place"),
 ) -> None:
     """Score PREDICTION against GOLD on every layer the gold carries."""
-    from nlp.evaluate import evaluate_pairs, pair_documents, read_word_list
+    from nlp.evaluate import evaluate_pairs, read_word_list
     from nlp.evaluate.report import build_report, write_reports
     from nlp.evaluate.table import scores_table
 
-    try:
-        pairs = pair_documents(gold, prediction)
-    except (FormatError, OSError) as error:
-        stderr.print(f"error: {error}")
-        raise typer.Exit(2)
+    pairing = _pair(gold, prediction)
     words = read_word_list(train_words) if train_words else None
-    scores = evaluate_pairs(pairs, words)
+    scores = {**evaluate_pairs(pairing.pairs, words), "skipped": pairing.skipped, "missing": pairing.missing}
     Console().print(scores_table(scores))
     if json_out is not None:
         json_out.write_text(json.dumps(scores, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     if md is not None or html is not None:
-        write_reports(build_report(gold, [(prediction.stem, prediction, pairs)], words), md, html)
+        write_reports(build_report(gold, [(prediction.stem, prediction, pairing.pairs)], words), md, html)
+
+
+def _pair(gold: Path, prediction: Path):
+    """The documents of PREDICTION paired with GOLD's; each one that cannot be is an error line,
+    and only a run with nothing to score fails."""
+    from nlp.evaluate import pair_documents
+
+    try:
+        pairing = pair_documents(gold, prediction)
+    except OSError as error:
+        stderr.print(f"error: {error}")
+        raise typer.Exit(2)
+    for error in pairing.errors:
+        stderr.print(f"error: {error.describe()}")
+    if not pairing.pairs:
+        stderr.print(f"error: no document of {prediction} could be scored against {gold}")
+        raise typer.Exit(2)
+    return pairing
 
 
 @app.command()
@@ -194,7 +207,7 @@ def report(
     train_words: Optional[Path] = typer.Option(None, help="training word list, one a line, for OOV/IV recall"),
 ) -> None:
     """Compare several PREDICTIONS against one GOLD side by side, with the difference per metric."""
-    from nlp.evaluate import pair_documents, read_word_list
+    from nlp.evaluate import read_word_list
     from nlp.evaluate.report import build_report, report_scores, write_reports
     from nlp.evaluate.table import comparison_table
 
@@ -202,11 +215,7 @@ def report(
     if len(names) != len(predictions) or len(set(names)) != len(names):
         stderr.print("error: give one distinct --name per prediction (file stems may clash)")
         raise typer.Exit(2)
-    try:
-        systems = [(n, p, pair_documents(gold, p)) for n, p in zip(names, predictions)]
-    except (FormatError, OSError) as error:
-        stderr.print(f"error: {error}")
-        raise typer.Exit(2)
+    systems = [(n, p, _pair(gold, p).pairs) for n, p in zip(names, predictions)]
     result = build_report(gold, systems, read_word_list(train_words) if train_words else None)
     Console().print(comparison_table(result))
     if json_out is not None:

@@ -91,8 +91,24 @@ def validate_record(record: dict) -> dict:
                             f"quotes/{i}/{part}: text {mention['text']!r} differs from "
                             f"text[{mention['start']}:{mention['end']}] = {text[mention['start']:mention['end']]!r}"
                         )
+    _check_flat(record.get("entities") or [])
     _check_hygiene(record.get("meta") or {}, text)
     return record
+
+
+def _check_flat(entities: list[dict]) -> None:
+    """Entities may not overlap: the format is what spaCy's doc.ents holds, and a character
+    counted in two gold entities would be scored twice."""
+    reach = None  # the index of the entity ending furthest right so far, in order of start
+    for i in sorted(range(len(entities)), key=lambda i: (entities[i]["start"], entities[i]["end"])):
+        if reach is not None and entities[i]["start"] < entities[reach]["end"]:
+            raise FormatError(f"entities/{i} {_span(entities[i])} overlaps entities/{reach} {_span(entities[reach])}")
+        if reach is None or entities[i]["end"] > entities[reach]["end"]:
+            reach = i
+
+
+def _span(item: dict) -> str:
+    return f"[{item['start']}, {item['end']})"
 
 
 def _check_hygiene(meta: dict, text: str) -> None:
@@ -171,14 +187,25 @@ def _quote_to_dict(quote: Span) -> dict:
 
 def read_corpus(path: str | Path) -> Iterator[dict]:
     """Validated records of an annotated-corpus file; FormatError names file and line."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
+    for number, record in iter_corpus(path):
+        if isinstance(record, FormatError):
+            raise FormatError(f"{path}:{number}: {record}")
+        yield record
+
+
+def iter_corpus(path: str | Path) -> Iterator[tuple[int, dict | FormatError]]:
+    """(line number, validated record) for every line of an annotated-corpus file; a bad line
+    gives its FormatError instead, so that a reader may report it and go on."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
                 continue
             try:
-                yield validate_record(json.loads(line))
+                yield number, validate_record(json.loads(raw.decode("utf-8-sig")))
+            except UnicodeDecodeError as error:
+                yield number, FormatError(f"cannot decode as utf-8 at byte {error.start} of the line: {error.reason}")
             except (json.JSONDecodeError, FormatError) as error:
-                raise FormatError(f"{path}:{number}: {error}") from None
+                yield number, FormatError(str(error))
 
 
 def dumps(record: dict) -> str:
@@ -216,14 +243,14 @@ def iter_inputs(
     (JSONL when it starts with "{", else one text document with id "stdin"). JSONL is read a line
     at a time, so an input of any size streams.
     """
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # id -> where it was first read
     for item in inputs:
         for doc in _iter_one_input(item, encoding, strict_encoding):
             if isinstance(doc, InputDoc):
                 if doc.id in seen:
-                    doc = InputError(doc.source, doc.line, f"duplicate document id {doc.id!r}")
+                    doc = InputError(doc.source, doc.line, f"duplicate document id {doc.id!r} (first at {seen[doc.id]})")
                 else:
-                    seen.add(doc.id)
+                    seen[doc.id] = doc.where
             yield doc
 
 

@@ -12,6 +12,9 @@ offsets index the untouched text.
   paragraph (a colon or a closing quotation mark or bracket does). Headings, bylines and picture
   captions carry no such punctuation and are not cut; a Markdown heading (`#`) never is.
 
+- Warnings: a top-level quotation mark that never closes (nlp/quotes/marks.py drops it rather than
+  let it swallow the paragraphs after it), named by its offset in meta["warnings"].
+
 `--dedupe` annotates the text with its repeated paragraphs blanked out (mask_repeated) and puts
 the original text back into the record (unmask_repeated): the pipeline never sees a repeated
 paragraph, so no entity, quote, speaker or cue starts or ends in one, and every offset still
@@ -21,6 +24,8 @@ shifted, so that the tokens still tile the text.
 """
 
 from __future__ import annotations
+
+from nlp.quotes.marks import unclosed_marks
 
 MIN_REPEATED_PARAGRAPH = 10
 SENTENCE_END = "。！？…；.!?;"
@@ -71,9 +76,19 @@ def _is_cut(paragraph: str) -> bool:
     return any(char in PROSE_PUNCT for char in paragraph)
 
 
+def text_warnings(text: str) -> list[str]:
+    """What a reader of the record should know of TEXT: a quotation mark that never closes is
+    scraping damage or a typo, and the quote stage leaves it out."""
+    return [f"unclosed quote mark at offset {start}" for start in unclosed_marks(text)]
+
+
 def hygiene_meta(text: str) -> dict:
-    """The record's meta entries for the repeated and cut paragraphs of TEXT."""
-    return {"repeated_paragraphs": repeated_paragraphs(text), "cut_paragraphs": cut_paragraphs(text)}
+    """The record's meta entries for the repeated and cut paragraphs of TEXT, and its warnings if any."""
+    meta = {"repeated_paragraphs": repeated_paragraphs(text), "cut_paragraphs": cut_paragraphs(text)}
+    warnings = text_warnings(text)
+    if warnings:
+        meta["warnings"] = warnings
+    return meta
 
 
 def mask_repeated(text: str) -> str:

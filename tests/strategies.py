@@ -28,7 +28,7 @@ WORD_CHARS = st.one_of(
 # (U+2028, NEL) and the ideographic space that indents Chinese paragraphs.
 SPACES = st.text(st.sampled_from(" \t\n\r\u3000\u00a0\u2028\x85"), min_size=1, max_size=3)
 # Keys nlp.hygiene gives meaning to are drawn only from hygiene_meta, never at random.
-RESERVED_META = {"deduped", "repeated_paragraphs", "cut_paragraphs"}
+RESERVED_META = {"deduped", "repeated_paragraphs", "cut_paragraphs", "warnings", "encoding"}
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=10),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),

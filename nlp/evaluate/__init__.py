@@ -5,29 +5,75 @@ Documents are matched by id; a gold document is scored only on the layers it car
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from nlp.corpus import FormatError, read_corpus
-from nlp.evaluate.scorers import score_entities, score_quotes, score_segmentation
+from nlp.corpus import FormatError, InputError, iter_corpus
+from nlp.evaluate.scorers import Pair, score_entities, score_quotes, score_segmentation
 
 QUOTE_KINDS = ("direct", "indirect")
 
 
-def pair_documents(gold_path: str | Path, pred_path: str | Path) -> list[tuple[dict, dict]]:
-    """(gold, prediction) pairs in gold order; a missing id or a changed text is an error."""
-    predictions = {}
-    for record in read_corpus(pred_path):
-        predictions[record["id"]] = record
-    pairs = []
-    for gold in read_corpus(gold_path):
-        pred = predictions.get(gold["id"])
+@dataclass
+class Pairing:
+    """The (gold, prediction) pairs to score, in gold order, and the documents that cost only themselves."""
+
+    pairs: list[Pair] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    skipped: int = 0  # gold documents left out of the scores
+    missing: int = 0  # gold documents with no prediction, scored as if nothing was predicted
+
+    def report(self, path: str | Path, line: int | None, reason: str) -> None:
+        self.errors.append(InputError(str(path), line, reason))
+
+
+def pair_documents(gold_path: str | Path, pred_path: str | Path) -> Pairing:
+    """Match the documents of PRED_PATH to those of GOLD_PATH by id.
+
+    A bad document costs only itself, and every one is reported with its file and line. A line of
+    either file that breaks the format, a duplicate id, or a prediction whose text differs from
+    its gold text leaves the gold document out of the scores (skipped). A gold document with no
+    prediction is scored against an empty one (missing): a system that drops a document has
+    failed on it, so its gold items count as false negatives.
+    """
+    pairing = Pairing()
+    predictions: dict[str, tuple[int, dict]] = {}
+    for number, pred in _records(pred_path, pairing):
+        if pred["id"] in predictions:
+            pairing.report(pred_path, number, f"duplicate document id {pred['id']!r} (first at line {predictions[pred['id']][0]})")
+        else:
+            predictions[pred["id"]] = (number, pred)
+    gold_lines: dict[str, int] = {}
+    for number, gold in _records(gold_path, pairing, bad_line_skips=True):
+        if gold["id"] in gold_lines:
+            pairing.report(gold_path, number, f"duplicate document id {gold['id']!r} (first at line {gold_lines[gold['id']]})")
+            pairing.skipped += 1
+            continue
+        gold_lines[gold["id"]] = number
+        pred_line, pred = predictions.get(gold["id"], (None, None))
         if pred is None:
-            raise FormatError(f"{pred_path}: no document with id {gold['id']!r}, which {gold_path} has")
-        if pred["text"] != gold["text"]:
+            pairing.report(gold_path, number, f"no document {gold['id']!r} in {pred_path}: scored as predicting nothing")
+            pairing.missing += 1
+            pairing.pairs.append((gold, {"id": gold["id"], "text": gold["text"], "tokens": [], "entities": [], "quotes": []}))
+        elif pred["text"] != gold["text"]:
             at = next((i for i, (a, b) in enumerate(zip(gold["text"], pred["text"])) if a != b), min(len(gold["text"]), len(pred["text"])))
-            raise FormatError(f"{pred_path}: the text of {gold['id']!r} differs from the gold text at offset {at}")
-        pairs.append((gold, pred))
-    return pairs
+            pairing.report(pred_path, pred_line, f"text of {gold['id']!r} differs from {gold_path}:{number} at offset {at}")
+            pairing.skipped += 1
+        else:
+            pairing.pairs.append((gold, pred))
+    return pairing
+
+
+def _records(path: str | Path, pairing: Pairing, bad_line_skips: bool = False) -> Iterator[tuple[int, dict]]:
+    """The valid records of PATH with their line numbers; a bad line is reported, and skips a
+    gold document when BAD_LINE_SKIPS."""
+    for number, record in iter_corpus(path):
+        if isinstance(record, FormatError):
+            pairing.report(path, number, str(record))
+            pairing.skipped += bad_line_skips
+        else:
+            yield number, record
 
 
 def evaluate_pairs(pairs: list[tuple[dict, dict]], train_words: set[str] | None = None) -> dict:

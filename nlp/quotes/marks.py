@@ -7,22 +7,32 @@ Unbalanced marks (scraping noise) are dropped rather than allowed to swallow the
 
 from __future__ import annotations
 
+from typing import Iterator
+
 PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 TOP_LEVEL_OPENERS = ("“", "「", "『")
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+    return [(start, end) for start, end in _top_level_marks(text) if end is not None]
+
+
+def unclosed_marks(text: str) -> list[int]:
+    """Offsets of the top-level opening marks that never close, and so open no quote."""
+    return [start for start, end in _top_level_marks(text) if end is None]
+
+
+def _top_level_marks(text: str) -> Iterator[tuple[int, int | None]]:
+    """(start, end) of every top-level opening mark; end is None when the mark never closes."""
     i, n = 0, len(text)
     while i < n:
         if text[i] in TOP_LEVEL_OPENERS:
             end = _find_close(text, i)
+            yield i, end
             if end is not None:
-                spans.append((i, end))
                 i = end
                 continue
         i += 1
-    return spans
 
 
 def _find_close(text: str, start: int) -> int | None:
