@@ -20,8 +20,9 @@ data_app = typer.Typer(no_args_is_help=True, help="The public corpora the models
 app.add_typer(data_app, name="data")
 train_app = typer.Typer(no_args_is_help=True, help="Train the models that ship with the package.")
 app.add_typer(train_app, name="train")
-# Messages carry file names and user text: no rich markup, which would eat [brackets].
-stderr = Console(stderr=True, markup=False, highlight=False)
+# Messages carry file names and user text: no rich markup, which would eat [brackets], and no
+# wrapping, which would cut one message into several lines.
+stderr = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 
 def _check_segmenter(value: str) -> str:
