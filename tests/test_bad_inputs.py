@@ -34,11 +34,14 @@ def annotate(tmp_path, *inputs, options=FAST):
     """Run `nlp annotate` on good.txt and INPUTS; (result, records by id, error lines, warning lines)."""
     good = tmp_path / "good.txt"
     good.write_text(GOOD, encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    result = runner.invoke(app, ["annotate", str(good), *map(str, inputs), "-o", str(out), "--quiet", *options])
+    out, failures = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    result = runner.invoke(app, ["annotate", str(good), *map(str, inputs), "-o", str(out), "--errors", str(failures), "--quiet", *options])
     records = {r["id"]: r for r in read_corpus(out)} if out.exists() else {}
     lines = result.output.splitlines()
-    return result, records, [l for l in lines if l.startswith("error:")], [l for l in lines if l.startswith("warning:")]
+    errors = [l for l in lines if l.startswith("error:")]
+    # --errors holds the same failures as stderr, one JSON line each
+    assert [f"error: {f['file']}{'' if f['line'] is None else ':' + str(f['line'])}: {f['reason']}" for f in read_jsonl(failures)] == errors
+    return result, records, errors, [l for l in lines if l.startswith("warning:")]
 
 
 def assert_one_error(tmp_path, *inputs, message, options=FAST):
