@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from nlp.corpus import FormatError
 from nlp.pipeline import DEFAULT_SEGMENTER, SEGMENTERS, STAGES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese news annotation: words, entities, quotes.")

@@ -69,8 +69,9 @@ def schema_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def validate_record(record: dict) -> dict:
-    """Check a record against the schema and its offsets against its text; return it."""
+def validate_record(record: dict, flat_entities: bool = False) -> dict:
+    """Check a record against the schema and its offsets against its text; return it. With
+    FLAT_ENTITIES, entities may not overlap either, as in spaCy's doc.ents."""
     error = jsonschema.exceptions.best_match(schema_validator().iter_errors(record))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "record"
@@ -91,14 +92,13 @@ def validate_record(record: dict) -> dict:
                             f"quotes/{i}/{part}: text {mention['text']!r} differs from "
                             f"text[{mention['start']}:{mention['end']}] = {text[mention['start']:mention['end']]!r}"
                         )
-    _check_flat(record.get("entities") or [])
+    if flat_entities:
+        _check_flat(record.get("entities") or [])
     _check_hygiene(record.get("meta") or {}, text)
     return record
 
 
 def _check_flat(entities: list[dict]) -> None:
-    """Entities may not overlap: the format is what spaCy's doc.ents holds, and a character
-    counted in two gold entities would be scored twice."""
     reach = None  # the index of the entity ending furthest right so far, in order of start
     for i in sorted(range(len(entities)), key=lambda i: (entities[i]["start"], entities[i]["end"])):
         if reach is not None and entities[i]["start"] < entities[reach]["end"]:
@@ -193,7 +193,7 @@ def read_corpus(path: str | Path) -> Iterator[dict]:
         yield record
 
 
-def iter_corpus(path: str | Path) -> Iterator[tuple[int, dict | FormatError]]:
+def iter_corpus(path: str | Path, flat_entities: bool = False) -> Iterator[tuple[int, dict | FormatError]]:
     """(line number, validated record) for every line of an annotated-corpus file; a bad line
     gives its FormatError instead, so that a reader may report it and go on."""
     with open(path, "rb") as handle:
@@ -201,7 +201,7 @@ def iter_corpus(path: str | Path) -> Iterator[tuple[int, dict | FormatError]]:
             if not raw.strip():
                 continue
             try:
-                yield number, validate_record(json.loads(raw.decode("utf-8-sig")))
+                yield number, validate_record(json.loads(raw.decode("utf-8-sig")), flat_entities)
             except UnicodeDecodeError as error:
                 yield number, FormatError(f"cannot decode as utf-8 at byte {error.start} of the line: {error.reason}")
             except (json.JSONDecodeError, FormatError) as error:

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nlp.cli import app
-from nlp.corpus import FormatError, read_corpus, validate_record
+from nlp.corpus import FormatError, iter_corpus, read_corpus, validate_record
 from nlp.hygiene import text_warnings
 from nlp.quotes.marks import quote_spans
 from tests.conftest import ROOT
@@ -186,13 +186,16 @@ def test_quote_over_paragraphs_is_not_unclosed():
 # ---------------------------------------------------------------- overlapping entities
 
 
-def test_overlapping_entities_are_rejected_by_name(tmp_path):
+def test_overlapping_entities_are_named(tmp_path):
     entities = [{"start": s, "end": e, "label": "LOC"} for s, e in ((0, 2), (4, 6), (8, 12), (10, 14))]
+    record = {"id": "a", "text": "一" * 20, "entities": entities}
     with pytest.raises(FormatError, match=re.escape("entities/3 [10, 14) overlaps entities/2 [8, 12)")):
-        validate_record({"id": "a", "text": "一" * 20, "entities": entities})
-    path = write_jsonl(tmp_path / "gold.jsonl", '{"id": "a", "text": "abc"}', json.dumps({"id": "b", "text": "一" * 20, "entities": entities}))
-    with pytest.raises(FormatError, match=re.escape(f"{path}:2: entities/3 [10, 14) overlaps")):
-        list(read_corpus(path))
+        validate_record(record, flat_entities=True)
+    # the format holds them (brat does, and nlp convert reports them lost where a format cannot)
+    assert validate_record(record)
+    path = write_jsonl(tmp_path / "gold.jsonl", '{"id": "a", "text": "abc"}', json.dumps(record))
+    [(_, first), (_, second)] = iter_corpus(path, flat_entities=True)
+    assert first["id"] == "a" and str(second) == "entities/3 [10, 14) overlaps entities/2 [8, 12)"
 
 
 # ---------------------------------------------------------------- nlp evaluate
@@ -296,4 +299,6 @@ def test_killed_twice_and_resumed_gives_the_same_bytes(tmp_path):
     assert last.returncode == 0, stderr
     assert "kept from the earlier run" in stderr
     assert out.read_bytes() == clean.read_bytes()
-    assert not partial.exists() and len(list(read_corpus(out))) == 3000
+    assert not partial.exists()
+    # the pipeline's entities are spaCy's doc.ents: they never overlap
+    assert sum(bool(validate_record(r, flat_entities=True)["entities"]) for r in read_corpus(out)) > 1000

@@ -32,8 +32,10 @@ def pair_documents(gold_path: str | Path, pred_path: str | Path) -> Pairing:
     """Match the documents of PRED_PATH to those of GOLD_PATH by id.
 
     A bad document costs only itself, and every one is reported with its file and line. A line of
-    either file that breaks the format, a duplicate id, or a prediction whose text differs from
-    its gold text leaves the gold document out of the scores (skipped). A gold document with no
+    either file that breaks the format, gold entities that overlap, a duplicate id, or a
+    prediction whose text differs from its gold text leaves the gold document out of the scores
+    (skipped). The format allows overlapping entities (brat holds them), but the scorers and
+    reports take gold entities as spaCy's doc.ents, which never overlap. A gold document with no
     prediction is scored against an empty one (missing): a system that drops a document has
     failed on it, so its gold items count as false negatives.
     """
@@ -45,7 +47,7 @@ def pair_documents(gold_path: str | Path, pred_path: str | Path) -> Pairing:
         else:
             predictions[pred["id"]] = (number, pred)
     gold_lines: dict[str, int] = {}
-    for number, gold in _records(gold_path, pairing, bad_line_skips=True):
+    for number, gold in _records(gold_path, pairing, gold=True):
         if gold["id"] in gold_lines:
             pairing.report(gold_path, number, f"duplicate document id {gold['id']!r} (first at line {gold_lines[gold['id']]})")
             pairing.skipped += 1
@@ -65,13 +67,13 @@ def pair_documents(gold_path: str | Path, pred_path: str | Path) -> Pairing:
     return pairing
 
 
-def _records(path: str | Path, pairing: Pairing, bad_line_skips: bool = False) -> Iterator[tuple[int, dict]]:
-    """The valid records of PATH with their line numbers; a bad line is reported, and skips a
-    gold document when BAD_LINE_SKIPS."""
-    for number, record in iter_corpus(path):
+def _records(path: str | Path, pairing: Pairing, gold: bool = False) -> Iterator[tuple[int, dict]]:
+    """The valid records of PATH with their line numbers; a bad line is reported, and a bad gold
+    line is a skipped document."""
+    for number, record in iter_corpus(path, flat_entities=gold):
         if isinstance(record, FormatError):
             pairing.report(path, number, str(record))
-            pairing.skipped += bad_line_skips
+            pairing.skipped += gold
         else:
             yield number, record
 
