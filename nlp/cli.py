@@ -55,7 +55,7 @@ def annotate(
         None, "--entities", help='gazetteer: JSON Lines of {"label", "pattern"}; wins over the NER model'
     ),
     dedupe: bool = typer.Option(False, "--dedupe", help="leave paragraphs repeated verbatim out of annotation; offsets still index the original text"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar, warnings or summary (warnings stay in each record's meta; errors are still printed)"),
     dask_scheduler: Optional[str] = typer.Option(None, help="run on the Dask cluster of this scheduler (tcp://HOST:8786)"),
     dask_local: int = typer.Option(0, help="run on a local Dask cluster of N worker processes"),
     partition_size: int = typer.Option(64, help="documents per task sent to a worker process (--n-process, Dask)"),
@@ -98,7 +98,7 @@ def annotate(
             report = run(
                 inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns, exclude, dedupe),
                 n_process=n_process, batch_size=batch_size, partition_size=partition_size, resume=resume, encoding=encoding,
-                strict_encoding=strict_encoding, workers=workers, on_error=print_error, on_warning=print_warning,
+                strict_encoding=strict_encoding, workers=workers, on_error=print_error, on_warning=(lambda item, warning: None) if quiet else print_warning,
                 on_progress=lambda chars: progress.advance(task),
             )
     finally:

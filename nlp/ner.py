@@ -23,7 +23,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import jieba
 import jieba.posseg
@@ -40,6 +40,13 @@ jieba.setLogLevel(logging.WARNING)
 MODEL_DIR = Path(__file__).parent / "models" / "ner"
 LABELS = ("PER", "LOC", "ORG")
 EDGE = "^"  # stands for the character before the first / after the last
+# The NER's memory grows with the length of what it reads (a 350k-character line took 5.5 GB):
+# a longer text is read in pieces. Its receptive field is a few characters, so cutting at line
+# breaks and sentence ends loses nothing.
+MAX_PIECE_CHARS = 5000
+# and a batch of pieces holds at most this many characters, whatever the documents' lengths
+MAX_BATCH_CHARS = 20000
+SENTENCE_ENDS = "。！？"
 
 
 # ---------------------------------------------------------------- character tokens and features
@@ -211,7 +218,7 @@ class CharNER:
             ruler.add_patterns(patterns)
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.transfer(doc, self.inner(doc.text))
+        return next(self.pipe([doc]))
 
     def memory_zone(self, mem):
         # the inner pipeline has a vocab of its own, whose strings (character bigrams, word
@@ -221,18 +228,52 @@ class CharNER:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64):
         # batch by batch: the stream may be a whole corpus, which must never sit in memory
         for batch in minibatch(docs, size=batch_size):
-            for doc, chars in zip(batch, self.inner.pipe((d.text for d in batch), batch_size=batch_size)):
-                yield self.transfer(doc, chars)
+            pieces = [(i, start, end) for i, doc in enumerate(batch) for start, end in text_pieces(doc.text)]
+            found: list[list[tuple[int, int, str]]] = [[] for _ in batch]
+            texts = [batch[i].text[start:end] for i, start, end in pieces]
+            chars = (c for group in char_batches(texts) for c in self.inner.pipe(group, batch_size=len(group)))
+            for (i, start, _), piece in zip(pieces, chars):
+                found[i] += [(start + e.start_char, start + e.end_char, e.label_) for e in piece.ents]
+            for doc, offsets in zip(batch, found):
+                yield self.transfer(doc, offsets)
 
     @staticmethod
-    def transfer(doc: Doc, chars: Doc) -> Doc:
-        offsets = [(e.start_char, e.end_char, e.label_) for e in chars.ents]
+    def transfer(doc: Doc, offsets: list[tuple[int, int, str]]) -> Doc:
+        """Put entities given as (start, end, label) character offsets on DOC's tokens."""
         # the words stay as the segmenter cut them; the tokens split below only host the entities
         doc._.words = word_offsets(doc)
         split_at(doc, {o for start, end, _ in offsets for o in (start, end)})
         spans = [doc.char_span(start, end, label=label) for start, end, label in offsets]
         doc.ents = [span for span in spans if span is not None]
         return doc
+
+
+def char_batches(texts: list[str], budget: int = MAX_BATCH_CHARS) -> Iterator[list[str]]:
+    """TEXTS in order, in batches of at most BUDGET characters (or one text)."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and size + len(text) > budget:
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
+
+
+def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of the pieces the NER reads TEXT in: whole lines packed up to LIMIT characters;
+    a longer line is cut after a sentence end, or at LIMIT when it has none."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("\n") + 1 or max(window.rfind(mark) for mark in SENTENCE_ENDS) + 1 or limit
+        pieces.append((start, start + cut))
+        start += cut
+    pieces.append((start, len(text)))
+    return pieces
 
 
 def split_at(doc: Doc, cuts: set[int]) -> None:

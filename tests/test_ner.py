@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from nlp.cli import app
 from nlp.corpus import doc_to_record
-from nlp.ner import read_gazetteer
+from nlp.ner import char_batches, read_gazetteer, text_pieces
 from nlp.pipeline import build_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,3 +111,21 @@ def test_the_ner_streams_batch_by_batch(pipeline):
 
     first = next(ner.pipe(corpus(), batch_size=2))
     assert ("江泽民", "PER") in ents(first)
+
+
+def test_a_long_text_is_read_in_pieces_cut_at_line_and_sentence_ends():
+    text = "李鹏说：“好。”\n" * 3 + "王磊在昆山。" * 3 + "abcdefghij"
+    pieces = text_pieces(text, limit=20)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:])) and all(e - s <= 20 for s, e in pieces)
+    cuts = [text[e - 1] for _, e in pieces[:-1]]
+    assert cuts[:2] == ["\n", "\n"] and "。" in cuts  # at line breaks first, then after a sentence
+    assert list(char_batches(["ab", "cd", "efgh", "i"], budget=4)) == [["ab", "cd"], ["efgh"], ["i"]]
+
+
+def test_pieces_find_the_entities_of_the_whole_text(pipeline):
+    paragraph = "国务院总理李鹏在北京会见了日本外务大臣小渊惠三。" * 80 + "\n"
+    text = paragraph * 4  # 7,700 characters: read in two pieces
+    assert len(text_pieces(text)) > 1
+    per_paragraph = ents(pipeline(paragraph))
+    assert ents(pipeline(text)) == per_paragraph * 4
