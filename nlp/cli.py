@@ -98,7 +98,7 @@ def annotate(
             report = run(
                 inputs, str(output), settings=PipelineSettings.of(segmenter, user_words, patterns, exclude, dedupe),
                 n_process=n_process, batch_size=batch_size, partition_size=partition_size, resume=resume, encoding=encoding,
-                strict_encoding=strict_encoding, workers=workers, on_error=print_error, on_warning=(lambda item, warning: None) if quiet else print_warning,
+                strict_encoding=strict_encoding, workers=workers, on_error=print_error, on_warning=None if quiet else print_warning,
                 on_progress=lambda chars: progress.advance(task),
             )
     finally:
