@@ -70,3 +70,19 @@ def test_a_killed_worker_has_its_partitions_run_again(tmp_path):
     assert victims and victims[0] not in survivors
     assert report.annotated == 81 and [e.line for e in report.errors] == [81]
     assert dask.read_bytes() == one.read_bytes()
+
+
+def test_worker_processes_resume_in_input_order(tmp_path):
+    inputs = tmp_path / "docs.jsonl"
+    write_inputs(inputs, 20)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert runner.invoke(app, ["annotate", str(inputs), "-o", str(one), "--segmenter", "jieba", "-q"]).exit_code == 0
+    lines = one.read_text(encoding="utf-8").splitlines(keepends=True)
+    # an interrupted run: some finished lines (not a prefix of the input order) and a torn one
+    (tmp_path / "two.jsonl.partial").write_text("".join(lines[3:9]) + lines[9][:40], encoding="utf-8")
+    result = runner.invoke(
+        app, ["annotate", str(inputs), "-o", str(two), "--segmenter", "jieba", "--n-process", "2", "--partition-size", "3", "--resume"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "6 kept from the earlier run" in result.output
+    assert two.read_bytes() == one.read_bytes()
