@@ -139,6 +139,13 @@ def test_clause_cue_without_comma(jieba_pipeline):
         ("一位车站工作人员走了过来，问清情况后对我说：“老师傅，你不要着急，跟我来。”", "一位车站工作人员"),
         ("董建华告诉库克：“中央人民政府决心确保高度自治的原则全面落实。”", "董建华"),
         ("后来这块小黑板被吴天祥锁进了柜子。老吴讲得在理：“群众有难，哪管你周三周四呢！”", "吴天祥"),
+        # a law speaks for itself (GUIDELINES), the article of it that the text names
+        ("致使李建国车辆丢失，根据经济合同法第三十八条规定：“货物在储存期间，由于保管的不善而发生货物的灭失的，负责赔偿损失。”", "经济合同法第三十八条"),
+        ("依法行使自治权。我国宪法和民族区域自治法明确规定：“各民族自治地方都是中华人民共和国不可分离的部分。”", "宪法和民族区域自治法"),
+        # a document as the subject stands for its author, not its addressee (dev split)
+        ("这是希拉克发给《欧洲时报》社长杨咏桔的贺词。贺词指出：“我深切地关注中国，景仰她的悠久历史。”", "希拉克"),
+        # the subject of an earlier clause of the sentence, the nearest that has one (dev split)
+        ("正在我不知如何是好的时候，一位车站工作人员走了过来，问清情况后对我说：“老师傅，你不要着急，跟我来。”", "一位车站工作人员"),
     ],
 )
 def test_speaker_mentions_in_real_sentences(jieba_pipeline, text, speaker):

@@ -45,6 +45,14 @@ DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", 
 HEAD_TAGS = ("n", "r")
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
+# A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
+NUMBER = "[一二三四五六七八九十百千零〇]+"
+LAW = re.compile(
+    f"(?:根据|依据|依照|按照)?(?:我国|本)?(?P<law>[\u4e00-\u9fff]{{0,20}}?(?:法|条例|章程|公约|宪章)(?:第{NUMBER}条)?(?:第{NUMBER}款)?"
+    f"|第{NUMBER}条(?:第{NUMBER}款)?)(?:明确|也|还|都)?(?:规定)?"
+)
+# A document as the subject (贺词说, 贺信指出) stands for its author when the text names one.
+DOCUMENTS = re.compile("贺词|贺信|贺电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
 
 
 class Passage:
@@ -62,6 +70,11 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     start, end = _trim(passage.text, start, end)
     if NO_SOURCE.fullmatch(passage.text, start, end):
         return None
+    if DOCUMENTS.fullmatch(passage.text, start, end):
+        return _author(passage, start) or char_span(passage.doc, start, end)
+    law = _law(passage, start, end)
+    if law is not None:
+        return law
     if start < end:
         speaker = (
             _named_speaker(passage, start, end) or _description(passage, start, end)
@@ -72,9 +85,19 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     if search_back:
         sentence_start = _sentence_start(passage.text, start)
         if sentence_start < start:
-            # 一位车站工作人员走了过来，问清情况后对我说: the subject opens the sentence
-            return _named_speaker(passage, sentence_start, start) or _description(passage, *_trim(passage.text, sentence_start, start))
+            # 一位车站工作人员走了过来，问清情况后对我说: the subject of an earlier clause; a person
+            # is the sentence's first, a description opens the nearest clause that has one
+            return _named_speaker(passage, sentence_start, start) or next(
+                filter(None, (_description(passage, *_trim(passage.text, a, b)) for a, b in _clauses_before(passage.text, sentence_start, start))),
+                None,
+            )
     return None
+
+
+def _clauses_before(text: str, sentence_start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the clauses between sentence_start and end, nearest first."""
+    bounds = [sentence_start] + [i + 1 for i in range(sentence_start, end) if text[i] in SUBJECT_BREAK] + [end]
+    return [(a, b) for a, b in reversed(list(zip(bounds, bounds[1:]))) if a < b]
 
 
 def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
@@ -109,6 +132,16 @@ def resolve_person(passage: Passage, before: int) -> Span | None:
     return fullest_name(passage, recent[-1]) if recent else None
 
 
+def _author(passage: Passage, before: int) -> Span | None:
+    """The subject of the last sentence before BEFORE that names a person: its first person
+    (希拉克发给社长杨咏桔的贺词。贺词指出 -> 希拉克, who wrote it, not the addressee)."""
+    people = [e for e in passage.ents if e.label_ == "PER" and e.end_char <= before]
+    if not people:
+        return None
+    sentence_start = _sentence_start(passage.text, people[-1].start_char)
+    return fullest_name(passage, next(e for e in people if e.start_char >= sentence_start))
+
+
 def fullest_name(passage: Passage, person: Span) -> Span:
     """The longest person mention of the document that names the same person: one containing
     this one (谢里夫 -> 纳瓦兹·谢里夫), or, for a surname with an honorific (老吴, 刘大爷), a full
@@ -120,6 +153,13 @@ def fullest_name(passage: Passage, person: Span) -> Span:
         surname = honorific["surname_before"] or honorific["surname_after"]
         fuller = [e for e in people if e.text.startswith(surname) and FULL_NAME.fullmatch(e.text)]
     return max(fuller, key=lambda e: (len(e.text), -e.start_char)) if fuller else person
+
+
+def _law(passage: Passage, start: int, end: int) -> Span | None:
+    """The law when the subject is one (numbering such as ３３． before it aside)."""
+    first_han = next((i for i in range(start, end) if "\u4e00" <= passage.text[i] <= "\u9fff"), end)
+    match = LAW.fullmatch(passage.text, first_han, end)
+    return char_span(passage.doc, match.start("law"), match.end("law")) if match else None
 
 
 def _organisation(passage: Passage, start: int, end: int) -> Span | None:
