@@ -146,6 +146,11 @@ def test_clause_cue_without_comma(jieba_pipeline):
         ("这是希拉克发给《欧洲时报》社长杨咏桔的贺词。贺词指出：“我深切地关注中国，景仰她的悠久历史。”", "希拉克"),
         # the subject of an earlier clause of the sentence, the nearest that has one (dev split)
         ("正在我不知如何是好的时候，一位车站工作人员走了过来，问清情况后对我说：“老师傅，你不要着急，跟我来。”", "一位车站工作人员"),
+        # descriptions with a relative clause or a 、 inside, and two people saying it together (dev split)
+        ("那位不让爱人回来的中医，又拿起了电话兴奋地说：“快回来吧！家里温暖如春。”", "那位不让爱人回来的中医"),
+        ("天津市津利华展览中心的经理告诉记者：“以往腊月一个月的销售超过平时的三个月。”", "天津市津利华展览中心的经理"),
+        ("国、省道沿线的一些群众也说：“每次看到他们巡逻的身影，就再不为这儿的交通安全担惊受怕了。”", "国、省道沿线的一些群众"),
+        ("中央电视台副台长赵化勇和晚会总策划邹友开一再告诉记者们：“创新是我们费尽心思的设想和追求。”", "赵化勇和晚会总策划邹友开"),
     ],
 )
 def test_speaker_mentions_in_real_sentences(jieba_pipeline, text, speaker):

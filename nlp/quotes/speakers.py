@@ -37,12 +37,15 @@ SURNAME_WITH_HONORIFIC = re.compile(
 PERSON_BODY = re.compile("政府|当局|内阁|一方|方面|家人|一家")
 FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
+# Two people who say it together: 赵化勇和晚会总策划邹友开
+JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))?")
 # Subjects that name no source: the speaker is null, not a guess.
 NO_SOURCE = re.compile("有人|人们|有的人|也有人|还有人|据说")
 # A short subject right before the cue that NER did not tag is most likely a name (王磊说).
 BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", "vn")
-HEAD_TAGS = ("n", "r")
+HEAD_TAGS = ("n", "r", "j")  # j: abbreviations, mostly nouns (中医, 外长)
+DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个"}
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
 # A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
@@ -107,6 +110,9 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end]
     people = [e for e in inside if e.label_ == "PER"]
     if people and people[-1].end_char == end:
+        joined = [e for e in people[:-1] if JOINED.fullmatch(passage.text, e.end_char, people[-1].start_char)]
+        if joined:  # 赵化勇和晚会总策划邹友开告诉记者们: both say it
+            return char_span(passage.doc, joined[-1].start_char, end)
         return fullest_name(passage, people[-1])
     pronoun = PRONOUNS.search(passage.text, start, end)
     if pronoun and (not people or pronoun.start() < people[0].start_char):
@@ -173,9 +179,14 @@ def _bare_name(passage: Passage, start: int, end: int) -> Span | None:
 def _description(passage: Passage, start: int, end: int) -> Span | None:
     """The noun phrase opening the subject (一位山东口音的旅客挤过来 -> 一位山东口音的旅客)."""
     text = passage.text[start:end]
+    pairs = list(jieba.posseg.cut(text))
+    # a relative clause (verbs before a 的) can stand inside a phrase that opens with a determiner
+    # or a place: 那位不让爱人回来的中医, 天津市津利华展览中心的经理
+    relative = bool(pairs) and (pairs[0].word in DETERMINERS or pairs[0].flag in ("ns", "nt"))
     kept = length = 0
-    for pair in jieba.posseg.cut(text):
-        if not pair.flag.startswith(DESCRIPTION_TAGS):
+    for i, pair in enumerate(pairs):
+        inside = pair.word == "、" or (relative and any(p.word == "的" for p in pairs[i + 1 : i + 4]))
+        if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside:
             break
         length += len(pair.word)
         if pair.flag.startswith(HEAD_TAGS) and pair.word not in DEMONSTRATIVES:
