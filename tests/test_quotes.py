@@ -151,6 +151,7 @@ def test_clause_cue_without_comma(jieba_pipeline):
         ("天津市津利华展览中心的经理告诉记者：“以往腊月一个月的销售超过平时的三个月。”", "天津市津利华展览中心的经理"),
         ("国、省道沿线的一些群众也说：“每次看到他们巡逻的身影，就再不为这儿的交通安全担惊受怕了。”", "国、省道沿线的一些群众"),
         ("中央电视台副台长赵化勇和晚会总策划邹友开一再告诉记者们：“创新是我们费尽心思的设想和追求。”", "赵化勇和晚会总策划邹友开"),
+        ("“还不是旱的，俺村３６年就没种过麦。”老汉说时神色凄然。", "老汉"),  # 说时: when he said it (dev split)
     ],
 )
 def test_speaker_mentions_in_real_sentences(jieba_pipeline, text, speaker):
