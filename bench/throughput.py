@@ -9,8 +9,11 @@ jieba.lcut on one core, in this process. Every other figure is a real `nlp annot
 subprocess, per segmenter, per stage set (tokenizer only, + ner, + quotes) and per --n-process:
 chars/s of the whole run (start-up included), its ratio to the baseline, and the peak RSS of the
 run's largest process (os.wait4: the parent or one of its workers). Start-up is the wall time of
-annotating one short document (the best of three). Ratios are what to compare across machines; chars/s depend on the
-machine and its load, so the baseline is measured before and after the runs.
+annotating one short document (the best of three). Ratios are what to compare across machines;
+chars/s depend on the machine and its load, which drifts on a shared machine (the baseline has
+been seen to halve within an hour), so the baseline is measured again around every run, on a
+slice of the corpus, and each run's ratio is taken against the mean of the two measurements
+beside it.
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ def jieba_rate(texts: list[str]) -> float:
     return sum(map(len, texts)) / (time.perf_counter() - started)
 
 
+BASELINE_SLICE = 3000  # documents, about 300k characters: a second or two of jieba
+
+
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a command."""
     started = time.perf_counter()
@@ -84,6 +90,7 @@ def main() -> None:
     tiny = work / "tiny.txt"
     tiny.write_text("国务院总理李鹏说：“今年要抓好农业。”", encoding="utf-8")
     rows = []
+    before = jieba_rate(texts[:BASELINE_SLICE])
     for segmenter in args.segmenters.split(","):
         # the best of three: one slow start on a shared machine says little
         startup = min(run([*NLP, "annotate", str(tiny), "-o", str(work / "tiny.jsonl"), "-q", "--segmenter", segmenter])[0] for _ in range(3))
@@ -92,19 +99,22 @@ def main() -> None:
                 command = [*NLP, "annotate", str(corpus), "-o", str(work / "out.jsonl"), "-q", "--segmenter", segmenter,
                            "--n-process", str(processes), *STAGE_SETS[stages]]
                 seconds, rss = run(command)
+                after = jieba_rate(texts[:BASELINE_SLICE])
+                local = (before + after) / 2
                 row = {"segmenter": segmenter, "stages": stages, "processes": processes, "chars_per_s": chars / seconds,
-                       "ratio": chars / seconds / baseline, "peak_rss_mb": rss, "startup_s": startup}
+                       "ratio": chars / seconds / local, "baseline_chars_per_s": local, "peak_rss_mb": rss, "startup_s": startup}
+                before = after
                 rows.append(row)
                 print(f"{segmenter:7} {stages:10} {processes} proc {row['chars_per_s']:10,.0f} chars/s "
-                      f"{row['ratio']:6.3f}x  {rss:6.0f} MB  start-up {startup:.2f} s", flush=True)
+                      f"{row['ratio']:6.3f}x (raw jieba {local:,.0f})  {rss:6.0f} MB  start-up {startup:.2f} s", flush=True)
     baseline_after = jieba_rate(texts)
     print(f"raw jieba.lcut again after the runs: {baseline_after:,.0f} chars/s ({baseline_after / baseline:.2f} of the first)")
     print()
-    print(f"| segmenter | stages | processes | chars/s | x raw jieba | peak RSS MB | start-up s |")
-    print(f"|---|---|---:|---:|---:|---:|---:|")
+    print("| segmenter | stages | processes | chars/s | raw jieba chars/s | x raw jieba | peak RSS MB | start-up s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(f"| {row['segmenter']} | {row['stages']} | {row['processes']} | {row['chars_per_s']:,.0f} | "
-              f"{row['ratio']:.3f} | {row['peak_rss_mb']:.0f} | {row['startup_s']:.2f} |")
+              f"{row['baseline_chars_per_s']:,.0f} | {row['ratio']:.3f} | {row['peak_rss_mb']:.0f} | {row['startup_s']:.2f} |")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         figures = {"documents": len(texts), "chars": chars, "bytes": corpus.stat().st_size, "baseline_chars_per_s": baseline,
