@@ -11,9 +11,8 @@ chars/s of the whole run (start-up included), its ratio to the baseline, and the
 run's largest process (os.wait4: the parent or one of its workers). Start-up is the wall time of
 annotating one short document (the best of three). Ratios are what to compare across machines;
 chars/s depend on the machine and its load, which drifts on a shared machine (the baseline has
-been seen to halve within an hour), so the baseline is measured again around every run, on a
-slice of the corpus, and each run's ratio is taken against the mean of the two measurements
-beside it.
+been seen to halve within an hour), so the baseline is measured again around every run (a few
+seconds each), and each run's ratio is taken against the mean of the two measurements beside it.
 """
 
 from __future__ import annotations
@@ -58,8 +57,6 @@ def jieba_rate(texts: list[str]) -> float:
     return sum(map(len, texts)) / (time.perf_counter() - started)
 
 
-BASELINE_SLICE = 3000  # documents, about 300k characters: a second or two of jieba
-
 
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a command."""
@@ -90,7 +87,7 @@ def main() -> None:
     tiny = work / "tiny.txt"
     tiny.write_text("国务院总理李鹏说：“今年要抓好农业。”", encoding="utf-8")
     rows = []
-    before = jieba_rate(texts[:BASELINE_SLICE])
+    before = jieba_rate(texts)
     for segmenter in args.segmenters.split(","):
         # the best of three: one slow start on a shared machine says little
         startup = min(run([*NLP, "annotate", str(tiny), "-o", str(work / "tiny.jsonl"), "-q", "--segmenter", segmenter])[0] for _ in range(3))
@@ -99,7 +96,7 @@ def main() -> None:
                 command = [*NLP, "annotate", str(corpus), "-o", str(work / "out.jsonl"), "-q", "--segmenter", segmenter,
                            "--n-process", str(processes), *STAGE_SETS[stages]]
                 seconds, rss = run(command)
-                after = jieba_rate(texts[:BASELINE_SLICE])
+                after = jieba_rate(texts)
                 local = (before + after) / 2
                 row = {"segmenter": segmenter, "stages": stages, "processes": processes, "chars_per_s": chars / seconds,
                        "ratio": chars / seconds / local, "baseline_chars_per_s": local, "peak_rss_mb": rss, "startup_s": startup}
