@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from functools import partial
 from pathlib import Path
 from typing import List, Optional
 
@@ -133,8 +132,6 @@ def convert(
     What the target format cannot hold is reported, one warning line each."""
     from nlp.convert import LEVELS, convert as run, guess_format
 
-    # one line a message, however long its paths: they are read by scripts as well as people
-    say = partial(stderr.print, soft_wrap=True)
     if level not in LEVELS:
         raise typer.BadParameter(f"choose one of {', '.join(LEVELS)}", param_hint="--level")
     formats = {}
@@ -145,15 +142,15 @@ def convert(
     try:
         count, warnings = run(source, target, formats["--from"], formats["--to"], level=level)
     except FormatError as error:
-        say(f"error: {error}")
+        stderr.print(f"error: {error}")
         raise typer.Exit(1)
     except OSError as error:
-        say(f"error: {error.filename}: {error.strerror}")
+        stderr.print(f"error: {error.filename}: {error.strerror}")
         raise typer.Exit(1)
     for warning in warnings:
-        say(f"warning: {warning}")
+        stderr.print(f"warning: {warning}")
     plural = "" if count == 1 else "s"
-    say(f"converted {count} document{plural}, {formats['--from']} -> {formats['--to']}: {target}")
+    stderr.print(f"converted {count} document{plural}, {formats['--from']} -> {formats['--to']}: {target}")
 
 
 @app.command()

@@ -34,12 +34,11 @@ def worker_pipeline(settings: PipelineSettings) -> Language:
     return settings.build()
 
 
-def annotate_partition(settings: PipelineSettings, docs: list[InputDoc], batch_size: int) -> tuple[list[tuple[int, str]], list[InputError]]:
-    """Runs on a worker: (index in DOCS, record line) for each document annotated, and the failures."""
+def annotate_partition(settings: PipelineSettings, docs: list[InputDoc], batch_size: int) -> tuple[dict[str, str], list[InputError]]:
+    """Runs on a worker: the record line of each document annotated, by id, and the failures."""
     errors: list[InputError] = []
-    index = {id(doc): i for i, doc in enumerate(docs)}
     annotated = annotate_here(docs, lambda doc_id: False, settings, batch_size, errors.append, worker_pipeline(settings))
-    return [(index[id(item)], line) for item, line in annotated], errors
+    return {item.id: line for item, line in annotated}, errors
 
 
 class PartitionAnnotator:
@@ -105,11 +104,9 @@ class PartitionAnnotator:
 
     @staticmethod
     def _collect(partition: list[InputDoc], future, is_done, on_error: OnError) -> Annotated:
-        lines, errors = future.result() if future is not None else ([], [])
+        annotated, errors = future.result() if future is not None else ({}, [])
         for error in errors:
             on_error(error)
-        todo = [d for d in partition if not is_done(d.id)]
-        annotated = {todo[i].id: line for i, line in lines}
         for item in partition:
             if is_done(item.id):
                 yield item, None
