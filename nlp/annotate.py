@@ -16,14 +16,24 @@ from spacy.language import Language
 from spacy.util import minibatch
 
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
-from nlp.hygiene import hygiene_meta, mask_repeated, text_warnings, unmask_repeated
+from nlp.hygiene import hygiene_meta, mask_repeated, unmask_repeated
 from nlp.pipeline import DEFAULT_SEGMENTER, build_pipeline
 from nlp.segment import UserWord
 
 MEMORY_ZONE_DOCS = 1000
 OnError = Callable[[InputError], None]
-# (document, its record as a JSON line); None: the record is already in the output (--resume)
-Annotated = Iterator[tuple[InputDoc, "str | None"]]
+
+
+@dataclass(frozen=True)
+class Record:
+    """An annotated document as it leaves the pipeline, in this process or a worker's."""
+
+    line: str  # the record, serialised by dumps()
+    warnings: tuple[str, ...] = ()  # those of its meta, for the caller to print
+
+
+# (document, its record); None: the record is already in the output (--resume)
+Annotated = Iterator[tuple[InputDoc, "Record | None"]]
 
 
 @dataclass(frozen=True)
@@ -113,14 +123,13 @@ def annotate(
     else:
         annotated = workers.annotate(documents(), writer.is_done, settings, failed)
     try:
-        for item, line in annotated:
-            if line is None:
+        for item, record in annotated:
+            if record is None:
                 writer.write_done(item.id)
                 report.resumed += 1
                 continue
-            writer.write_line(line)
-            # warnings are in the record's meta too; finding them again here costs a scan of the text
-            for warning in text_warnings(item.text) if on_warning else ():
+            writer.write_line(record.line)
+            for warning in record.warnings if on_warning else ():
                 on_warning(item, warning)
             report.annotated += 1
             report.chars += len(item.text)
@@ -153,7 +162,7 @@ def annotate_here(
         # the strings and lexemes of a chunk's docs are freed after it: memory stays flat on any corpus
         with pipeline.memory_zone():
             for doc, item in pipeline.pipe(chunk, as_tuples=True, batch_size=batch_size):
-                yield item, None if is_done(item.id) else record_line(doc, item, settings, pipeline.pipe_names)
+                yield item, None if is_done(item.id) else make_record(doc, item, settings, pipeline.pipe_names)
 
 
 def _too_long(item: InputDoc, pipeline: Language, on_error: OnError) -> bool:
@@ -164,11 +173,12 @@ def _too_long(item: InputDoc, pipeline: Language, on_error: OnError) -> bool:
     return True
 
 
-def record_line(doc, item: InputDoc, settings: PipelineSettings, pipe_names: list[str]) -> str:
+def make_record(doc, item: InputDoc, settings: PipelineSettings, pipe_names: list[str]) -> Record:
     meta = {"segmenter": settings.segmenter, "pipeline": pipe_names, "source": item.where, **item.meta}
     meta.update(deduped=settings.dedupe, **hygiene_meta(item.text))
     record = doc_to_record(doc, item.id, meta)
-    return dumps(unmask_repeated(record, item.text) if settings.dedupe else record)
+    line = dumps(unmask_repeated(record, item.text) if settings.dedupe else record)
+    return Record(line, tuple(meta.get("warnings", ())))
 
 
 def error_handler(on_error: OnError):

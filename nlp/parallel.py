@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from spacy.language import Language
 
-from nlp.annotate import Annotated, OnError, PipelineSettings, annotate_here
+from nlp.annotate import Annotated, OnError, PipelineSettings, Record, annotate_here
 from nlp.corpus import InputDoc, InputError
 
 # a worker that died holding a partition is not the partition's fault: let it be retried this often
@@ -34,11 +34,11 @@ def worker_pipeline(settings: PipelineSettings) -> Language:
     return settings.build()
 
 
-def annotate_partition(settings: PipelineSettings, docs: list[InputDoc], batch_size: int) -> tuple[dict[str, str], list[InputError]]:
-    """Runs on a worker: the record line of each document annotated, by id, and the failures."""
+def annotate_partition(settings: PipelineSettings, docs: list[InputDoc], batch_size: int) -> tuple[dict[str, Record], list[InputError]]:
+    """Runs on a worker: the record of each document annotated, by id, and the failures."""
     errors: list[InputError] = []
     annotated = annotate_here(docs, lambda doc_id: False, settings, batch_size, errors.append, worker_pipeline(settings))
-    return {item.id: line for item, line in annotated}, errors
+    return {item.id: record for item, record in annotated}, errors
 
 
 class PartitionAnnotator:

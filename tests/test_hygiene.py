@@ -143,5 +143,5 @@ def test_dask_workers_dedupe_as_one_process_does(seed_runs, seed_text):
 
     # the settings a worker is sent carry --dedupe: a worker's record is the one process's
     doc = InputDoc("kunshan_hitech_zone", seed_text, str(SEED))
-    lines, errors = annotate_partition(PipelineSettings.of("jieba", dedupe=True), [doc], batch_size=1)
-    assert not errors and [json.loads(line) for line in lines.values()] == [seed_runs[1]]
+    records, errors = annotate_partition(PipelineSettings.of("jieba", dedupe=True), [doc], batch_size=1)
+    assert not errors and [json.loads(record.line) for record in records.values()] == [seed_runs[1]]
