@@ -54,10 +54,11 @@ def test_a_killed_worker_has_its_partitions_run_again(tmp_path):
     victims: list[int] = []
 
     def kill_a_worker_once(chars: int) -> None:
-        # after the first record, partitions are queued or running on both workers: kill one
-        # that holds some, so that they must be run again elsewhere
-        if not victims:
-            busy = sorted(address for address, keys in cluster.executor.processing().items() if keys)
+        # kill, once, a worker that holds partitions, so that they must be run again elsewhere;
+        # at the moment a record is written every partition in flight may have finished, so
+        # look again at the next record until one is held
+        busy = [] if victims else sorted(address for address, keys in cluster.executor.processing().items() if keys)
+        if busy:
             pid = cluster.executor.run(os.getpid, workers=busy[:1])[busy[0]]
             os.kill(pid, signal.SIGKILL)
             victims.append(pid)
