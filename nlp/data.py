@@ -132,12 +132,13 @@ def pd_paragraph(line: str) -> tuple[str | None, str, list[list[int]], list[dict
     if items and PD_PARAGRAPH_ID.match(items[0]):
         paragraph_id = items.pop(0).rpartition("/")[0]
     # a compound closes with its tag after a bracket (中央/n]nt): a word that merely starts with
-    # "[" and has no such closing after it is a word, and so is "[" itself ([/w)
+    # "[" and has no such closing after it is a word, and so is "[" itself ([/w), whose word is
+    # empty once the bracket is taken off ([//x opens a compound of the word "/")
     closings = [i for i, item in enumerate(items) if "]" in item.rpartition("/")[2]]
     text, tokens, entities = "", [], []
     previous_person, compound_start = False, None
     for i, item in enumerate(items):
-        if item.startswith("[") and not item.startswith("[/") and closings and closings[-1] >= i:
+        if item.startswith("[") and item[1:].rpartition("/")[0] and closings and closings[-1] >= i:
             item, compound_start = item[1:], len(text)
         word, _, tag = item.rpartition("/")
         tag, _, compound_tag = tag.partition("]")
