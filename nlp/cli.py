@@ -269,6 +269,7 @@ def train_ner(
     output: Path = typer.Option(Path("out/ner"), "-o", "--output", help="training folder: corpora, checkpoints, model-best"),
     data_dir: Path = typer.Option(None, help="converted corpora (default: $NLP_DATA_DIR or .cache/nlp-data)"),
     with_pd: bool = typer.Option(False, help="add the People's Daily train split to MSRA train"),
+    augment: int = typer.Option(0, help="mention-replaced copies of each training sentence with entities"),
     max_minutes: float = typer.Option(60.0, help="stop training after this many minutes (0: no limit)"),
     limit: int = typer.Option(0, help="train on the first N documents only (0: all)"),
     init_from: Optional[Path] = typer.Option(None, help="a trained model folder to go on training from"),
@@ -280,5 +281,5 @@ def train_ner(
     from nlp.train_ner import train_ner as run
 
     overrides = {"training.optimizer.learn_rate": learn_rate} if learn_rate else None
-    run(data_dir or DATA_DIR, output, with_pd=with_pd, max_minutes=max_minutes, limit=limit,
+    run(data_dir or DATA_DIR, output, with_pd=with_pd, augment_copies=augment, max_minutes=max_minutes, limit=limit,
         overrides=overrides, init_from=init_from, install=install, say=stderr.print)

