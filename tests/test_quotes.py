@@ -1,4 +1,4 @@
-"""The quote stage on real sentences: People's Daily 1998 (train split) and the seed article."""
+"""The quote stage on real sentences: People's Daily 1998 (train split unless marked dev) and the seed article."""
 
 import json
 
@@ -172,3 +172,21 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
     assert CliRunner().invoke(app, ["annotate", str(gold), "-o", str(out), "-q"]).exit_code == 0
     scores = evaluate_pairs(list(zip(read_corpus(gold), read_corpus(out))))["quotes"]["per_kind"]["direct"]
     assert scores["span"]["f"] >= 0.85 and scores["end_to_end"]["f"] >= 0.5
+
+
+def test_quote_takes_the_person_the_narrative_after_it_opens_with(jieba_pipeline):
+    # QUOTE_CONVENTIONS: “……”蒋先生心有余悸 takes the speaker of the neighbouring sentence (PD train)
+    text = "“今天，我把照片带来了，请转交你母亲。”丁玉珍把冲好的照片交给了孔玲。"
+    assert direct(jieba_pipeline, text) == [("“今天，我把照片带来了，请转交你母亲。”", "direct", "丁玉珍", None)]
+    # the person after a modifier ending in 的, not the one inside the modifier
+    text = "“我代妈妈谢谢丁阿姨了。”孔繁森逝世前就已经入党的孔玲郑重地接过照片。"
+    assert direct(jieba_pipeline, text)[0][2] == "孔玲"
+
+
+def test_quoted_sentence_alone_continues_the_person_of_the_sentence_before(jieba_pipeline):
+    # PD dev: a time clause before the subject; the quote has no attributing clause of its own
+    text = "１９９０年５月，刚刚满６０岁的梁军从哈尔滨市农机局总工程师的岗位上离休了。“在家的８年，真是平平淡淡的８年。”每天早上准时起床。"
+    assert direct(jieba_pipeline, text) == [("“在家的８年，真是平平淡淡的８年。”", "direct", "梁军", None)]
+    # a person who only modifies the subject (张晓伟的姐夫) is not the speaker
+    text = "张晓伟的姐夫范学鹏伸手接援，将少年拉上了岸。“活雷锋，真是活雷锋！”众游客不住地啧啧称赞。"
+    assert [q[2] for q in direct(jieba_pipeline, text)] in ([], [None])

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
-from nlp.quotes.speakers import Passage, char_span, clause_start, find_speaker
+from nlp.quotes.speakers import Passage, char_span, clause_start, find_speaker, subject_after, subject_before
 
 # What may follow a quote that is the whole object of a cue or a clause of speech (称“太恐怖”。).
 AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
@@ -88,7 +88,7 @@ class QuoteFinder:
         indirect = self._indirect(passage, marks, direct)
         for start, end in marks:
             if (start, end) not in direct and _reads_as_speech(passage.text, start, end):
-                found = _same_turn(passage.text, (start, end), direct)
+                found = _same_turn(passage, (start, end), direct)
                 if found is not None:
                     direct[(start, end)] = found
         spans = [_quote_span(doc, s, e, "direct", a) for (s, e), a in direct.items()]
@@ -208,10 +208,12 @@ def _reads_as_speech(text: str, start: int, end: int) -> bool:
     return len(content) >= 6 and any(ch in SPEECH_PUNCT for ch in content)
 
 
-def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | None:
-    """The attribution of the speech this quote continues: the nearest speech quote of its
-    paragraph, or, for a paragraph that is one quote, the quote opening the next paragraph; a
-    quoted sentence standing alone among sentences is speech with no speaker."""
+def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribution | None:
+    """The attribution of the speech this quote continues: the person the narrative right after
+    it opens with, else the nearest speech quote of its paragraph, or, for a paragraph that is one
+    quote, the quote opening the next paragraph; a quoted sentence standing alone among sentences
+    takes the person the sentence before it opens with, if any."""
+    text = passage.text
     start, end = span
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
@@ -222,6 +224,9 @@ def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | 
     full_sentence = text[end - 2] in cues.SENTENCE_END + "…"
     if not full_sentence and text[end : end + 1] not in SENTENCE_CLOSE | set("“「『；"):
         return None
+    following = subject_after(passage, end)
+    if following is not None:
+        return Attribution(following, None)
     same_paragraph = [(s, e) for (s, e) in direct if para_start <= s and e <= para_end]
     if same_paragraph:
         nearest = min(same_paragraph, key=lambda q: min(abs(q[0] - end), abs(start - q[1])))
@@ -231,5 +236,5 @@ def _same_turn(text: str, span: tuple[int, int], direct: dict) -> Attribution | 
         following = next((a for (s, _), a in direct.items() if s == next_start), None)
         return Attribution(following.speaker if following else None, None)
     if full_sentence and (not before or before[-1] in cues.SENTENCE_END):
-        return Attribution(None, None)  # a sentence of speech standing alone: whose, the text does not say
+        return Attribution(subject_before(passage, start), None)
     return None

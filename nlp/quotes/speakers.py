@@ -97,6 +97,55 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     return None
 
 
+def subject_after(passage: Passage, end: int) -> Span | None:
+    """The person a sentence of narrative right after a quote opens with: “……”蒋先生心有余悸,
+    “……”缓过神来的李少英边喊边追, “……”这位家庭主妇面带笑容 (QUOTE_CONVENTIONS: a quote with no
+    attributing clause takes the speaker of the neighbouring sentence of the same turn)."""
+    text = passage.text
+    clause_end = end
+    while clause_end < len(text) and clause_end - end < MAX_DESCRIPTION and text[clause_end] not in SUBJECT_BREAK:
+        clause_end += 1
+    if clause_end == end:
+        return None
+    person = _subject_person(passage, end, clause_end)
+    if person is not None:
+        return person
+    pronoun = PRONOUNS.match(text, end, clause_end)
+    if pronoun:
+        return resolve_person(passage, end) or char_span(passage.doc, *pronoun.span())
+    if any(text.startswith(word, end) for word in DETERMINERS):
+        return _description(passage, end, clause_end)
+    return None
+
+
+def subject_before(passage: Passage, start: int) -> Span | None:
+    """The person the sentence before START opens with (……的梁军从……离休了。“……”): a quoted
+    sentence standing alone after it continues that person's turn."""
+    text = passage.text
+    sentence_end = start
+    while sentence_end > 0 and text[sentence_end - 1].isspace():
+        sentence_end -= 1
+    if sentence_end == 0 or text[sentence_end - 1] not in SENTENCE_END:
+        return None
+    sentence_start = _sentence_start(text, sentence_end - 1)
+    # the subject may follow a clause of time or place (１９９０年５月，刚刚满６０岁的梁军从……)
+    clauses = reversed(_clauses_before(text, sentence_start, sentence_end))
+    return next(filter(None, (_subject_person(passage, a, b) for a, b in clauses)), None)
+
+
+def _subject_person(passage: Passage, start: int, end: int) -> Span | None:
+    """The person a clause opens with, bare or after a modifier ending in 的 (缓过神来的李少英,
+    孔繁森逝世前就已经入党的孔玲), but not one that is itself a modifier (丁玉珍的女儿)."""
+    text = passage.text
+    heads = [
+        e for e in passage.ents
+        if e.label_ == "PER" and start <= e.start_char and e.end_char <= end and text[e.end_char : e.end_char + 1] != "的"
+    ]
+    modified = [e for e in heads if e.start_char > start and text[e.start_char - 1] == "的"]
+    opening = [e for e in heads if e.start_char == start]
+    return fullest_name(passage, (modified or opening)[0]) if modified or opening else None
+
+
 def _clauses_before(text: str, sentence_start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of the clauses between sentence_start and end, nearest first."""
     bounds = [sentence_start] + [i + 1 for i in range(sentence_start, end) if text[i] in SUBJECT_BREAK] + [end]
