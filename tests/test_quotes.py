@@ -190,3 +190,13 @@ def test_quoted_sentence_alone_continues_the_person_of_the_sentence_before(jieba
     # a person who only modifies the subject (张晓伟的姐夫) is not the speaker
     text = "张晓伟的姐夫范学鹏伸手接援，将少年拉上了岸。“活雷锋，真是活雷锋！”众游客不住地啧啧称赞。"
     assert [q[2] for q in direct(jieba_pipeline, text)] in ([], [None])
+
+
+def test_words_said_after_the_cue_object_with_no_punctuation(jieba_pipeline):
+    text = "中国科学院副院长陈宜瑜称它们是“当之无愧的世界级科技进展”。"
+    assert direct(jieba_pipeline, text) == [("“当之无愧的世界级科技进展”", "direct", "陈宜瑜", "称")]
+    text = "会议对铁路部门去年的工作给予肯定，并希望他们“着力抓好政企分开、减员增效、扭亏增盈工作”。"
+    assert [q[0] for q in direct(jieba_pipeline, text)] == ["“着力抓好政企分开、减员增效、扭亏增盈工作”"]
+    # a term the object modifies, a name given
+    assert direct(jieba_pipeline, "国家计委提出的“中国光明工程”，意在通过开发利用当地资源。") == []
+    assert direct(jieba_pipeline, "手机的准确名称是“移动电话”，但它在中国一出现就有了别名。") == []

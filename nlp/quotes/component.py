@@ -30,6 +30,8 @@ SPEECH_PUNCT = set("。！？，；…!?,;")
 # Verbs and the aspect particles that only follow verbs (着, 了, 过): evidence of a clause.
 VERBAL = ("v", "uz", "ul", "ug")
 SENTENCE_CLOSE = set("。！？…!?\n") | {""}
+# 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
+NAMING_AFTER_OBJECT = set("为作做成叫的")
 # A colon after these introduces a name, a sign or an amended text, not speech.
 NOT_SPEECH_COLON = re.compile(
     r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下|战略|歌词|诗句|对联|横批|碑文|"
@@ -104,7 +106,8 @@ class QuoteFinder:
         follows = text[end : end + 1]
         match = cues.cue_before_quote().search(text, max(0, start - self.max_subject_chars - 12), start)
         if match is not None and match["addressee"] and (
-            not match["punct"] or (match["punct"] in "，," and len(match["addressee"]) > 4)
+            (not match["punct"] and not _object_of_cue(text, match["addressee"], start, end))
+            or (match["punct"] in "，," and len(match["addressee"]) > 4)
         ):
             match = None  # an addressee (告诫我们，/ 告诉库克：) stands between a cue and its mark
         if match is not None and not cues.is_naming_cheng(text, match.start("cue"), match["cue"]):
@@ -200,6 +203,19 @@ def _reported_words(text: str, start: int, end: int) -> bool:
         return False  # 是“编外市民”，…: a quoted phrase inside the sentence, not its end
     content = text[start + 1 : end - 1]
     return _reads_as_speech(text, start, end) or any(pair.flag.startswith(VERBAL) for pair in jieba.posseg.cut(content))
+
+
+def _object_of_cue(text: str, addressee: str, start: int, end: int) -> bool:
+    """Words said to someone or of something, with no punctuation after the cue's object:
+    他指示部供应司“要搞好……”。, 称美国人民是“伟大的人民”，, 说这是“领导捞油水，百姓吃苦头”。
+    Not a name given (称之为“……”), a term the object modifies (提出的“中国光明工程”), a short
+    term equated (说是“水落石出”), nor a quoted term inside a longer clause (表示对“……”的支持)."""
+    size = end - start - 2
+    return (
+        text[end : end + 1] in AFTER_SPEECH
+        and addressee[-1] not in NAMING_AFTER_OBJECT
+        and size >= (6 if addressee[-1] == "是" else 4)
+    )
 
 
 def _reads_as_speech(text: str, start: int, end: int) -> bool:

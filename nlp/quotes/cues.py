@@ -16,7 +16,7 @@ SENTENCE_END = "。！？!?"
 # Words that can stand between the speaker and the cue (他也说, 刘昌曾表示, 她笑着说).
 ADVERBS = "也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|特别|同时|进一步|明确|反复|深有感触地|感慨地|笑着|激动地|动情地|坦率地|认真地|高兴地|自豪地|风趣地|郑重地"
 # 称 is a naming verb in these words, not a verb of saying.
-NAMING_BEFORE_CHENG = set("被号堪俗简昵人统自誉或并素通泛")
+NAMING_BEFORE_CHENG = set("被号堪俗简昵人统自誉或并素通泛名")
 
 
 @lru_cache(maxsize=1)
