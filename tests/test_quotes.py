@@ -200,3 +200,17 @@ def test_words_said_after_the_cue_object_with_no_punctuation(jieba_pipeline):
     # a term the object modifies, a name given
     assert direct(jieba_pipeline, "国家计委提出的“中国光明工程”，意在通过开发利用当地资源。") == []
     assert direct(jieba_pipeline, "手机的准确名称是“移动电话”，但它在中国一出现就有了别名。") == []
+
+
+def test_discourse_say_is_no_cue(jieba_pipeline):
+    text = "１９９６年初，索尼公司在美国娱乐业的投资陷入了困境。可以说，索尼公司乘人之危进入了一个对自己完全陌生的行业。"
+    assert quotes(jieba_pipeline, text) == []
+    # a proverb
+    assert quotes(jieba_pipeline, "俗话说，“常在河边走，哪能不湿鞋？”南京东路警署民警长期坚持学习。") == []
+
+
+def test_manner_before_the_cue_is_not_the_speaker(jieba_pipeline):
+    text = "知书既发给管理干部本人，也发给各相关部门。刘锡才形象地说，“我这个总经理，权力很大，也很小。”"
+    assert direct(jieba_pipeline, text)[0][2] == "刘锡才"
+    text = "大喊“有小偷，快把车开到派出所去！”歹徒慌了，也大声喊道，“停车！停车！”司机顺从歹徒，把车停了。"
+    assert [q[2] for q in direct(jieba_pipeline, text) if q[0] == "“停车！停车！”"] == ["歹徒"]

@@ -110,7 +110,7 @@ class QuoteFinder:
             or (match["punct"] in "，," and len(match["addressee"]) > 4)
         ):
             match = None  # an addressee (告诫我们，/ 告诉库克：) stands between a cue and its mark
-        if match is not None and not cues.is_naming_cheng(text, match.start("cue"), match["cue"]):
+        if match is not None and not cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             if follows and follows not in AFTER_SPEECH and not (match["punct"] and _reads_as_speech(text, start, end)):
                 return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
             cue_start, cue_end = match.span("cue")
@@ -126,7 +126,7 @@ class QuoteFinder:
         """“…”某某说"""
         text, doc = passage.text, passage.doc
         match = cues.cue_after_quote().match(text, end)
-        if match is None:
+        if match is None or cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             return None
         speaker = find_speaker(passage, *match.span("subject"), search_back=False)
         if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER"):
@@ -144,8 +144,12 @@ class QuoteFinder:
         after_quote = {a.clause_end: a for a in direct.values() if a.clause_end >= 0}
         for match in cues.cue_opening_indirect().finditer(text):
             cue_start, cue_end = match.span("cue" if match["cue"] else "cue_clause")
-            if any(s <= cue_start < e for s, e in [*marks, *found]) or text[max(0, cue_start - 1) : cue_start] == "边":
-                continue  # inside a quote or reported speech already found, or 边说，边……
+            if (
+                any(s <= cue_start < e for s, e in [*marks, *found])
+                or text[max(0, cue_start - 1) : cue_start] == "边"
+                or cues.is_not_a_cue(text, cue_start, text[cue_start:cue_end])
+            ):
+                continue  # inside a quote or reported speech already found, 边说，边……, 可以说，……
             attribution = after_quote.get(cue_end)
             if attribution is None:
                 subject_start = clause_start(text, cue_start, self.max_subject_chars)

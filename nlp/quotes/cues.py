@@ -15,6 +15,11 @@ SUBJECT_BREAK = CLAUSE_BREAK.replace("、", "")
 SENTENCE_END = "。！？!?"
 # Words that can stand between the speaker and the cue (他也说, 刘昌曾表示, 她笑着说).
 ADVERBS = "也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|特别|同时|进一步|明确|反复|深有感触地|感慨地|笑着|激动地|动情地|坦率地|认真地|高兴地|自豪地|风趣地|郑重地"
+# 说 after these is a discourse phrase, no one's speech: 可以说, 也就是说, 具体说, 俗话说 (a proverb).
+DISCOURSE_SAY = re.compile(
+    "(?:可以|应当|应该|也就是|这就是|就是|具体|具体地|总的来|一般来|一般地|老实|坦率地|换句话|确切地|严格地|比如|"
+    "俗话|常言|老话|不用|所以|因而|因此|再|反过来|相对来|客观地|总体上|实事求是地|不客气地|毫不夸张地)$"
+)
 # 称 is a naming verb in these words, not a verb of saying.
 NAMING_BEFORE_CHENG = set("被号堪俗简昵人统自誉或并素通泛名")
 
@@ -53,5 +58,8 @@ def cue_opening_indirect() -> re.Pattern:
     return re.compile(f"(?:(?P<cue>{cue_pattern()})(?P<punct>[：:，,])|(?P<cue_clause>{CLAUSE_CUES}))(?![“「『])")
 
 
-def is_naming_cheng(text: str, cue_start: int, cue: str) -> bool:
-    return cue == "称" and cue_start > 0 and text[cue_start - 1] in NAMING_BEFORE_CHENG
+def is_not_a_cue(text: str, cue_start: int, cue: str) -> bool:
+    """称 naming something (俗称, 被称), or 说 in a discourse phrase (可以说, 也就是说, 俗话说)."""
+    if cue == "称":
+        return cue_start > 0 and text[cue_start - 1] in NAMING_BEFORE_CHENG
+    return cue in ("说", "讲") and DISCOURSE_SAY.search(text, max(0, cue_start - 4), cue_start) is not None

@@ -20,10 +20,10 @@ from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 
 PRONOUNS = re.compile("他们|她们|他|她")
 # Connectives and framing words before a subject (但, 对此, 据, 在…上).
-LEADING = re.compile(r"^(?:但是|但|而且|而|并且|并|同时|此外|对此|为此|因此|所以|随后|接着|最后|首先|其中|后来|当时|如今|据)+")
+LEADING = re.compile(r"^(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据)+")
 # What stands between a subject and its cue: adverbs, manner (兴奋地), an addressee (对记者).
 TRAILING = re.compile(
-    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|[\u4e00-\u9fff]{1,4}地|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
+    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|[\u4e00-\u9fff]{1,4}地|大声|高声|小声|轻声|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
 )
 # Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
@@ -70,7 +70,7 @@ class Passage:
 
 def find_speaker(passage: Passage, start: int, end: int, search_back: bool = True) -> Span | None:
     """The speaker mentioned in the subject region passage.text[start:end]."""
-    start, end = _trim(passage.text, start, end)
+    start, end = _trim(passage, start, end)
     if NO_SOURCE.fullmatch(passage.text, start, end):
         return None
     if DOCUMENTS.fullmatch(passage.text, start, end):
@@ -91,7 +91,7 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
             # 一位车站工作人员走了过来，问清情况后对我说: the subject of an earlier clause; a person
             # is the sentence's first, a description opens the nearest clause that has one
             return _named_speaker(passage, sentence_start, start) or next(
-                filter(None, (_description(passage, *_trim(passage.text, a, b)) for a, b in _clauses_before(passage.text, sentence_start, start))),
+                filter(None, (_description(passage, *_trim(passage, a, b)) for a, b in _clauses_before(passage.text, sentence_start, start))),
                 None,
             )
     return None
@@ -249,7 +249,10 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     return char_span(passage.doc, start, start + len(phrase))
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """The subject region without framing words before it and adverbs or manner after it; the
+    manner pattern never cuts into an entity (王磊高兴地 is 王磊, not nothing)."""
+    text = passage.text
     while start < end and text[start].isspace():
         start += 1
     lead = LEADING.match(text, start, end)
@@ -257,7 +260,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start = lead.end()
     trail = TRAILING.search(text, start, end)
     if trail:
-        end = trail.start()
+        cut = trail.start()
+        entity_ends = [e.end_char for e in passage.ents if start <= e.start_char <= cut < e.end_char <= end]
+        end = max([cut, *entity_ends])
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
