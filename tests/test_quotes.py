@@ -214,3 +214,11 @@ def test_manner_before_the_cue_is_not_the_speaker(jieba_pipeline):
     assert direct(jieba_pipeline, text)[0][2] == "刘锡才"
     text = "大喊“有小偷，快把车开到派出所去！”歹徒慌了，也大声喊道，“停车！停车！”司机顺从歹徒，把车停了。"
     assert [q[2] for q in direct(jieba_pipeline, text) if q[0] == "“停车！停车！”"] == ["歹徒"]
+
+
+def test_anaphoric_description_is_the_person_just_named(jieba_pipeline):
+    text = "索尼亚在丈夫遇刺身亡后，一沉默就是６年，也自有她的道理。首先，这位印度前总理的夫人一直公开表明，她对政治不感兴趣，无心介入印度政事。"
+    assert [q[2] for q in quotes(jieba_pipeline, text)] == ["索尼亚"]
+    # never named: the description itself
+    text = "当问及这种导尿管有什么消毒措施时，这位女工说：“有，有，出厂前要拿开水烫好几遍呢。”"
+    assert direct(jieba_pipeline, text)[0][2] == "这位女工"

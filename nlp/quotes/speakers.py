@@ -48,6 +48,8 @@ HEAD_TAGS = ("n", "r", "j")  # j: abbreviations, mostly nouns (中医, 外长)
 DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个"}
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
+# A description pointing back at someone just named: 这位老人, 这名少年 (not 一位, which introduces).
+ANAPHORIC = re.compile("这位|这名|此人|该人")
 # A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
 NUMBER = "[一二三四五六七八九十百千零〇]+"
 LAW = re.compile(
@@ -80,8 +82,8 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
         return law
     if start < end:
         speaker = (
-            _named_speaker(passage, start, end) or _description(passage, start, end)
-            or _organisation(passage, start, end) or _bare_name(passage, start, end)
+            _named_speaker(passage, start, end) or _anaphoric(passage, start, end)
+            or _description(passage, start, end) or _organisation(passage, start, end) or _bare_name(passage, start, end)
         )
         if speaker is not None:
             return speaker
@@ -184,6 +186,16 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
 def resolve_person(passage: Passage, before: int) -> Span | None:
     """The fullest name of the most recent person mentioned before a character offset."""
     recent = [e for e in passage.ents if e.label_ == "PER" and e.end_char <= before]
+    return fullest_name(passage, recent[-1]) if recent else None
+
+
+def _anaphoric(passage: Passage, start: int, end: int) -> Span | None:
+    """这位乌兹别克族汉子 after 他是教师塔吉耶夫。: an anaphoric description stands for the person
+    named in the sentence before or its own (QUOTE_CONVENTIONS: the fullest name of the referent)."""
+    if not ANAPHORIC.match(passage.text, start, end):
+        return None
+    previous_start = _sentence_start(passage.text, max(0, _sentence_start(passage.text, start) - 1))
+    recent = [e for e in passage.ents if e.label_ == "PER" and len(e.text) > 1 and previous_start <= e.start_char and e.end_char <= start]
     return fullest_name(passage, recent[-1]) if recent else None
 
 
