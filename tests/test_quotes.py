@@ -222,3 +222,11 @@ def test_anaphoric_description_is_the_person_just_named(jieba_pipeline):
     # never named: the description itself
     text = "当问及这种导尿管有什么消毒措施时，这位女工说：“有，有，出厂前要拿开水烫好几遍呢。”"
     assert direct(jieba_pipeline, text)[0][2] == "这位女工"
+
+
+def test_proposals_are_speech(jieba_pipeline):
+    text = "最近，泰国金商公会主席陈振治还向财政部提议“发行公债券换黄金救国计划”。"
+    assert direct(jieba_pipeline, text) == [("“发行公债券换黄金救国计划”", "direct", "陈振治", "提议")]
+    # 有人: no identifiable source, speaker null
+    text = "上海老画家戴敦邦名气很大。立即有人提议，请戴敦邦出任《水浒传》的人物造型总设计。"
+    assert [(q[1], q[2]) for q in quotes(jieba_pipeline, text)] in ([], [("indirect", None)])

@@ -40,7 +40,7 @@ TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
 # Two people who say it together: 赵化勇和晚会总策划邹友开
 JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))?")
 # Subjects that name no source: the speaker is null, not a guess.
-NO_SOURCE = re.compile("有人|人们|有的人|也有人|还有人|据说")
+NO_SOURCE = re.compile("(?:立即|当即|马上|又|也|还)?有人|人们|有的人|据说")
 # A short subject right before the cue that NER did not tag is most likely a name (王磊说).
 BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", "vn")
