@@ -134,11 +134,12 @@ SURNAMES = (
     "苑迟邝"
 )
 # Surname + honorific or title is a person (QUOTE_CONVENTIONS "Persons": 王女士, 耿书记, 王某).
-# Surnames that are also common function characters (和某些, 对于某种) stay out of this rule.
-HONORIFIC_SURNAMES = "".join(c for c in SURNAMES if c not in "和于时全应连成明向常文方解路游单")
+# Surnames that are also common function characters (和某些, 对于某种, 原任副院长) stay out of this rule.
+HONORIFIC_SURNAMES = "".join(c for c in SURNAMES if c not in "和于时全应连成明向常文方解路游单任")
 HONORIFIC = re.compile(
     f"[{HONORIFIC_SURNAMES}](?:女士|先生|小姐|某某|某(?![些种个项类地处时日天年月位家])|师傅|大爷|大妈|阿姨|"
-    "书记|局长|主任|市长|县长|省长|区长|镇长|乡长|村长|院长|校长|处长|科长|部长|厅长|经理|董事长|主席|老师|教授)"
+    "(?:副|总|常务)?(?:书记|局长|主任|市长|县长|省长|区长|镇长|乡长|村长|院长|校长|处长|科长|部长|厅长|经理|董事长|主席)|"
+    "老师|教授)"
 )
 
 

@@ -230,3 +230,26 @@ def test_proposals_are_speech(jieba_pipeline):
     # 有人: no identifiable source, speaker null
     text = "上海老画家戴敦邦名气很大。立即有人提议，请戴敦邦出任《水浒传》的人物造型总设计。"
     assert [(q[1], q[2]) for q in quotes(jieba_pipeline, text)] in ([], [("indirect", None)])
+
+
+def test_byline_and_date_before_the_cue(jieba_pipeline):
+    text = "新华社巴格达１月２９日电（记者刘加文、顾正龙）伊拉克总统萨达姆２９日表示，“伊拉克不希望发生战争”，但他同时警告说，敌人将付出代价。"
+    assert direct(jieba_pipeline, text)[0][2] == "萨达姆"
+
+
+def test_the_person_addressed_is_not_the_speaker(jieba_pipeline):
+    text = "莱奇法官对衣领上还别有加拿大最高勋章的伊格尔森说：“你因伤害别人而变得如此无耻，完全是咎由自取。”"
+    assert direct(jieba_pipeline, text)[0][2] == "莱奇"
+    # 她 is the object of 招呼, not the subject
+    text = "一进家门，妈妈没招呼她吃饭，问道：“你下午到哪儿疯去了？晚报呢？牛奶呢？”"
+    assert direct(jieba_pipeline, text)[0][2] == "妈妈"
+
+
+def test_surname_and_title_is_the_person_named_in_full(jieba_pipeline):
+    text = "周小燕的学生们在台上都是超水平发挥，轰动一时。周教授后来对记者风趣地说：“真是仓促来京，差一点吓得不敢来了。”"
+    assert direct(jieba_pipeline, text)[0][2] == "周小燕"
+
+
+def test_manner_word_keeps_the_pronoun(jieba_pipeline):
+    text = "寨子里的男女老少举着熊熊燃烧的火把，冒着严寒迎接我们，他们激动地高呼：“共产党来啦！解放军来啦！”"
+    assert direct(jieba_pipeline, text)[0][2] == "他们"

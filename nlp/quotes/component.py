@@ -202,8 +202,9 @@ def _strip_end(text: str, start: int, end: int) -> int:
 
 def _reported_words(text: str, start: int, end: int) -> bool:
     """A quote inside reported speech that carries the speaker's own clause (他说，……“标志着……时刻”。),
-    not a quoted term (……开发了“行业‘白名单’功能”，): it ends the sentence and holds a verb."""
-    if text[end : end + 1] not in SENTENCE_CLOSE or end - start - 2 < 4:
+    not a quoted term (……开发了“行业‘白名单’功能”，): it ends the sentence (after it, or inside
+    it: ……按劳分配，“每一个生产者……。”“……”) and holds a verb."""
+    if (text[end : end + 1] not in SENTENCE_CLOSE and text[end - 2] not in cues.SENTENCE_END) or end - start - 2 < 4:
         return False  # 是“编外市民”，…: a quoted phrase inside the sentence, not its end
     content = text[start + 1 : end - 1]
     return _reads_as_speech(text, start, end) or any(pair.flag.startswith(VERBAL) for pair in jieba.posseg.cut(content))

@@ -8,8 +8,8 @@ from importlib import resources
 
 # Cues that take a clause as their object with no comma between: 他认为这是……
 CLAUSE_CUES = "认为|宣布|指出|透露|声称|宣称|表明|强调指出"
-# Characters that end the clause a speaker and cue must sit in.
-CLAUSE_BREAK = "。！？；，、：:,;!?\n“”「」『』"
+# Characters that end the clause a speaker and cue must sit in; a bracket closes a byline (（记者刘加文）).
+CLAUSE_BREAK = "。！？；，、：:,;!?\n“”「」『』（）()"
 # A speaker's clause may hold a title chain joined by 、 (党支部书记、总经理刘昌).
 SUBJECT_BREAK = CLAUSE_BREAK.replace("、", "")
 SENTENCE_END = "。！？!?"

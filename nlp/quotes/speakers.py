@@ -19,24 +19,31 @@ from nlp.ner import TITLE_WORDS
 from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 
 PRONOUNS = re.compile("他们|她们|他|她")
-# Connectives and framing words before a subject (但, 对此, 据, 在…上).
-LEADING = re.compile(r"^(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据)+")
-# What stands between a subject and its cue: adverbs, manner (兴奋地), an addressee (对记者).
+# Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
+# which would only ever match at the start of the whole text.
+LEADING = re.compile(r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据)+")
+# What stands between a subject and its cue: adverbs, manner (兴奋地, never taking the pronoun of
+# 他们激动地), time, an addressee (对记者).
+# When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
+TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
 TRAILING = re.compile(
-    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|[\u4e00-\u9fff]{1,4}地|大声|高声|小声|轻声|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
+    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|(?![他她们])[\u4e00-\u9fff]{1,4}地|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
 )
 # Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
 # A name right after a title that ends the subject (管委会副主任张建文): found even when NER misses it.
 NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\\u4e00-\\u9fff]{{2,3}})$")
-# 老吴, 小李, 刘大爷, 王女士, 李某: a surname standing for a person named in full elsewhere.
+# 老吴, 小李, 刘大爷, 王女士, 李某, 周教授: a surname standing for a person named in full elsewhere.
 SURNAME_WITH_HONORIFIC = re.compile(
-    "(?:老|小)(?P<surname_after>[\u4e00-\u9fff])|(?P<surname_before>[\u4e00-\u9fff])(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某)"
+    "(?:老|小)(?P<surname_after>[\u4e00-\u9fff])|(?P<surname_before>[\u4e00-\u9fff])"
+    f"(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某|(?P<title>{TITLES}))"
 )
 # What a person's name can head that speaks for itself: 克林顿政府, 希拉克一方.
 PERSON_BODY = re.compile("政府|当局|内阁|一方|方面|家人|一家")
 FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
+# Before a second person, it is the one addressed (莱奇法官对……的伊格尔森说): the first speaks.
+ADDRESSEE = re.compile("对|向|跟|给|问")
 # Two people who say it together: 赵化勇和晚会总策划邹友开
 JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))?")
 # Subjects that name no source: the speaker is null, not a guess.
@@ -160,13 +167,17 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     else an organisation."""
     inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end]
     people = [e for e in inside if e.label_ == "PER"]
-    if people and people[-1].end_char == end:
+    addressed = len(people) > 1 and ADDRESSEE.search(passage.text, people[0].end_char, people[-1].start_char)
+    if people and people[-1].end_char == end and not addressed:
         joined = [e for e in people[:-1] if JOINED.fullmatch(passage.text, e.end_char, people[-1].start_char)]
         if joined:  # 赵化勇和晚会总策划邹友开告诉记者们: both say it
             return char_span(passage.doc, joined[-1].start_char, end)
         return fullest_name(passage, people[-1])
     pronoun = PRONOUNS.search(passage.text, start, end)
-    if pronoun and (not people or pronoun.start() < people[0].start_char):
+    # a subject opens the region (而他, （３）他); in 妈妈没招呼她吃饭 她 is an object
+    if pronoun and pronoun.start() - max(start, clause_start(passage.text, pronoun.start(), 30)) <= 3 and (
+        not people or pronoun.start() < people[0].start_char
+    ):
         return resolve_person(passage, pronoun.start()) or char_span(passage.doc, *pronoun.span())
     if people:
         first = people[0]
@@ -213,13 +224,23 @@ def fullest_name(passage: Passage, person: Span) -> Span:
     """The longest person mention of the document that names the same person: one containing
     this one (谢里夫 -> 纳瓦兹·谢里夫), or, for a surname with an honorific (老吴, 刘大爷), a full
     name with that surname (吴天祥)."""
-    people = [e for e in passage.ents if e.label_ == "PER" and len(e.text) > len(person.text)]
-    fuller = [e for e in people if person.text in e.text]
+    people = [e for e in passage.ents if e.label_ == "PER"]
+    fuller = [e for e in people if person.text in e.text and len(e.text) > len(person.text)]
     honorific = SURNAME_WITH_HONORIFIC.fullmatch(person.text)
     if not fuller and honorific:
         surname = honorific["surname_before"] or honorific["surname_after"]
-        fuller = [e for e in people if e.text.startswith(surname) and FULL_NAME.fullmatch(e.text)]
+        fuller = [
+            e for e in people
+            if e.text.startswith(surname) and FULL_NAME.fullmatch(e.text) and not SURNAME_WITH_HONORIFIC.fullmatch(e.text)
+            and not _titled_otherwise(passage, e, honorific["title"])
+        ]
     return max(fuller, key=lambda e: (len(e.text), -e.start_char)) if fuller else person
+
+
+def _titled_otherwise(passage: Passage, person: Span, title: str | None) -> bool:
+    """馆长李象益 is not the 李教授 he speaks to: a full name under another title is someone else."""
+    before = TITLE_AFTER_NAME.search(passage.text, max(0, person.start_char - 8), person.start_char)
+    return bool(title and before and before.group() != title)
 
 
 def _law(passage: Passage, start: int, end: int) -> Span | None:
