@@ -253,3 +253,18 @@ def test_surname_and_title_is_the_person_named_in_full(jieba_pipeline):
 def test_manner_word_keeps_the_pronoun(jieba_pipeline):
     text = "寨子里的男女老少举着熊熊燃烧的火把，冒着严寒迎接我们，他们激动地高呼：“共产党来啦！解放军来啦！”"
     assert direct(jieba_pipeline, text)[0][2] == "他们"
+
+
+def test_descriptions_with_a_person_or_an_organisation_inside(jieba_pipeline):
+    # the person modifies the speaker; a spokesman is a description, not his government
+    text = "“要不然就可多养些。”谭量顺的妻子补充：“老谭前几年干得太狠，落下个风湿病。”"
+    assert direct(jieba_pipeline, text)[-1][2] == "谭量顺的妻子"
+    text = "伊拉克政府发言人说，“只要特委会的组成依然不平衡，伊拉克就会继续对特委会发表的声明。”"
+    assert direct(jieba_pipeline, text)[0][2] == "伊拉克政府发言人"
+    text = "因资金困难，这条路的建设陷入困境，省委书记发誓“就是卖掉省委大楼也要建成这条路”。"
+    assert direct(jieba_pipeline, text)[0][2] == "省委书记"
+    # but the person whose words they are, or who is the description's name, speaks
+    text = "面对激烈的市场竞争，李宁的态度很达观：“这是好事。参与的人越多，体育市场才会越红火。”"
+    assert direct(jieba_pipeline, text)[0][2] == "李宁"
+    text = "许多人激动得泣不成声，一位叫扎西的老牧民说：“政府对我们灾民太好了，是我们的救命菩萨。”"
+    assert direct(jieba_pipeline, text)[0][2] == "扎西"

@@ -42,6 +42,7 @@ SURNAME_WITH_HONORIFIC = re.compile(
 PERSON_BODY = re.compile("政府|当局|内阁|一方|方面|家人|一家")
 FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
+TITLE_SET = frozenset(TITLES.split("|"))
 # Before a second person, it is the one addressed (莱奇法官对……的伊格尔森说): the first speaks.
 ADDRESSEE = re.compile("对|向|跟|给|问")
 # Two people who say it together: 赵化勇和晚会总策划邹友开
@@ -65,6 +66,7 @@ LAW = re.compile(
 )
 # A document as the subject (贺词说, 贺信指出) stands for its author when the text names one.
 DOCUMENTS = re.compile("贺词|贺信|贺电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
+OWN_WORDS = re.compile(f"(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
 
 
 class Passage:
@@ -166,7 +168,16 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     subject comes before an object: 董建华告诉库克), else a name after a title that NER missed,
     else an organisation."""
     inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end]
-    people = [e for e in inside if e.label_ == "PER"]
+    # a person who modifies a noun is not the one speaking (谭量顺的妻子补充), unless the noun is
+    # what the person wrote or said (梅迪纳的题词为, 李宁的态度) or the person is its name (一位叫扎西的老牧民)
+    people = [
+        e for e in inside
+        if e.label_ == "PER" and (
+            passage.text[e.end_char : e.end_char + 1] != "的"
+            or OWN_WORDS.match(passage.text, e.end_char + 1)
+            or passage.text[e.start_char - 1 : e.start_char] == "叫"
+        )
+    ]
     addressed = len(people) > 1 and ADDRESSEE.search(passage.text, people[0].end_char, people[-1].start_char)
     if people and people[-1].end_char == end and not addressed:
         joined = [e for e in people[:-1] if JOINED.fullmatch(passage.text, e.end_char, people[-1].start_char)]
@@ -268,14 +279,18 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     kept = length = 0
     for i, pair in enumerate(pairs):
         inside = pair.word == "、" or (relative and any(p.word == "的" for p in pairs[i + 1 : i + 4]))
-        if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside:
+        is_title = pair.word in TITLE_SET  # jieba tags some as idioms: 发言人/l
+        if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title:
             break
         length += len(pair.word)
-        if pair.flag.startswith(HEAD_TAGS) and pair.word not in DEMONSTRATIVES:
+        if (pair.flag.startswith(HEAD_TAGS) or is_title) and pair.word not in DEMONSTRATIVES:
             kept = length  # a description ends in its head noun
     phrase = text[:kept]
     title = TITLE_AFTER_NAME.search(phrase)
-    if title and (FULL_NAME.fullmatch(phrase[: title.start()]) or "·" in phrase[: title.start()]):
+    named = title and not any(  # 省委书记 is no 省委 + title: the part before the title is no name
+        e.label_ != "PER" and e.start_char < start + title.start() and e.end_char > start for e in passage.ents
+    )
+    if named and (FULL_NAME.fullmatch(phrase[: title.start()]) or "·" in phrase[: title.start()]):
         phrase = phrase[: title.start()]  # 李渭清教授: the title goes; 该县供电局负责人 keeps its head
     if not phrase.strip() or len(phrase) > MAX_DESCRIPTION or not any(c >= "\u4e00" for c in phrase):
         return None
