@@ -125,6 +125,10 @@ TITLE_WORDS = (
     "总策划|台长|副台长|议长|国务卿"
 )
 LEADING_TITLES = re.compile(f"^(?:(?:{TITLE_WORDS})[、，,及和与兼]?)+")
+# A title after a full name is left out (QUOTE_CONVENTIONS: 刘志海大校 -> 刘志海); after a surname
+# alone it stays (王女士, 李所长).
+TRAILING_TITLE = re.compile(f"(?:{TITLE_WORDS})$")
+FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+")
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -145,14 +149,18 @@ HONORIFIC = re.compile(
 
 @Language.component("person_rules")
 def person_rules(doc: Doc) -> Doc:
-    """Trim leading title words off PER spans; surname + honorific or title (王女士, 李某, 耿书记) is
-    a person and replaces the entities inside it (the model often marks the surname alone)."""
+    """Trim title words off PER spans (before a name, and after a full name); surname + honorific or
+    title (王女士, 李某, 耿书记) is a person and replaces the entities inside it (the model often marks
+    the surname alone)."""
     spans = []
     for ent in doc.ents:
         if ent.label_ == "PER":
             lead = LEADING_TITLES.match(ent.text)
             if lead and lead.end() < len(ent.text) - 1:
                 ent = Span(doc, ent.start + lead.end(), ent.end, label="PER")  # one token a character
+            trail = TRAILING_TITLE.search(ent.text)
+            if trail and FULL_NAME.fullmatch(ent.text[: trail.start()]):
+                ent = Span(doc, ent.start, ent.start + trail.start(), label="PER")  # 李渭清教授 -> 李渭清
         spans.append(ent)
     for match in HONORIFIC.finditer(doc.text):
         start, end = match.span()

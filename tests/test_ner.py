@@ -55,6 +55,19 @@ def test_surname_and_honorific_is_a_person(pipeline):
     assert ("李某", "PER") in ents(doc)
 
 
+def test_a_title_after_a_full_name_is_left_out():
+    # the rules on a model's PER spans (one token a character, as the inner pipeline has them)
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from nlp.ner import person_rules
+
+    text = "李渭清教授说，王局长笑了。"
+    doc = Doc(spacy.blank("zh").vocab, words=list(text), spaces=[False] * len(text))
+    doc.ents = [Span(doc, 0, 5, label="PER"), Span(doc, 7, 8, label="PER")]
+    assert ents(person_rules(doc)) == [("李渭清", "PER"), ("王局长", "PER")]
+
+
 def test_entity_boundary_inside_a_jieba_word_is_exact(pipeline):
     text = "中美两国元首在北京会晤。"
     doc = pipeline(text)
