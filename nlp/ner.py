@@ -122,12 +122,13 @@ TITLE_WORDS = (
     "部长|副部长|厅长|市长|副市长|县长|省长|区长|镇长|乡长|村长|院长|校长|所长|处长|科长|司长|总理|副总理|"
     "委员|代表|记者|发言人|负责人|教授|研究员|工程师|队长|会长|秘书长|总裁|总监|主管|站长|馆长|行长|团长|政委|"
     "大使|总统|首相|外长|主持人|专家|老师|医生|律师|同志|先生|女士|小姐|博士|厂长|支书|导演|总导演|"
-    "总策划|台长|副台长|议长|国务卿"
+    "总策划|台长|副台长|议长|国务卿|法官|检察官|警官|将军|上校|大校"
 )
 LEADING_TITLES = re.compile(f"^(?:(?:{TITLE_WORDS})[、，,及和与兼]?)+")
 # A title after a full name is left out (QUOTE_CONVENTIONS: 刘志海大校 -> 刘志海); after a surname
 # alone it stays (王女士, 李所长).
 TRAILING_TITLE = re.compile(f"(?:{TITLE_WORDS})$")
+TITLE_AT = re.compile(f"(?:{TITLE_WORDS})")
 FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+")
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -147,6 +148,19 @@ HONORIFIC = re.compile(
 )
 
 
+def _title_cut(text: str, start: int, end: int) -> int | None:
+    """Where a title begins inside the person span text[start:end]: a whole one at its end
+    (李渭清教授), or the first characters of one that runs on past it (莱奇法|官)."""
+    whole = TRAILING_TITLE.search(text, start, end)
+    if whole:
+        return whole.start() - start
+    for size in (1, 2):
+        partial = TITLE_AT.match(text, end - size)
+        if partial and partial.end() > end and end - size > start:
+            return end - size - start
+    return None
+
+
 @Language.component("person_rules")
 def person_rules(doc: Doc) -> Doc:
     """Trim title words off PER spans (before a name, and after a full name); surname + honorific or
@@ -158,9 +172,9 @@ def person_rules(doc: Doc) -> Doc:
             lead = LEADING_TITLES.match(ent.text)
             if lead and lead.end() < len(ent.text) - 1:
                 ent = Span(doc, ent.start + lead.end(), ent.end, label="PER")  # one token a character
-            trail = TRAILING_TITLE.search(ent.text)
-            if trail and FULL_NAME.fullmatch(ent.text[: trail.start()]):
-                ent = Span(doc, ent.start, ent.start + trail.start(), label="PER")  # 李渭清教授 -> 李渭清
+            cut = _title_cut(doc.text, ent.start_char, ent.end_char)
+            if cut and FULL_NAME.fullmatch(ent.text[:cut]):
+                ent = Span(doc, ent.start, ent.start + cut, label="PER")  # 李渭清教授 -> 李渭清
         spans.append(ent)
     for match in HONORIFIC.finditer(doc.text):
         start, end = match.span()

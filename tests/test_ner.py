@@ -62,10 +62,10 @@ def test_a_title_after_a_full_name_is_left_out():
 
     from nlp.ner import person_rules
 
-    text = "李渭清教授说，王局长笑了。"
+    text = "李渭清教授说，王局长笑了，莱奇法官说。"
     doc = Doc(spacy.blank("zh").vocab, words=list(text), spaces=[False] * len(text))
-    doc.ents = [Span(doc, 0, 5, label="PER"), Span(doc, 7, 8, label="PER")]
-    assert ents(person_rules(doc)) == [("李渭清", "PER"), ("王局长", "PER")]
+    doc.ents = [Span(doc, 0, 5, label="PER"), Span(doc, 7, 8, label="PER"), Span(doc, 13, 16, label="PER")]
+    assert ents(person_rules(doc)) == [("李渭清", "PER"), ("王局长", "PER"), ("莱奇", "PER")]  # 莱奇法|官 too
 
 
 def test_entity_boundary_inside_a_jieba_word_is_exact(pipeline):
