@@ -187,9 +187,9 @@ def test_quoted_sentence_alone_continues_the_person_of_the_sentence_before(jieba
     # PD dev: a time clause before the subject; the quote has no attributing clause of its own
     text = "１９９０年５月，刚刚满６０岁的梁军从哈尔滨市农机局总工程师的岗位上离休了。“在家的８年，真是平平淡淡的８年。”每天早上准时起床。"
     assert direct(jieba_pipeline, text) == [("“在家的８年，真是平平淡淡的８年。”", "direct", "梁军", None)]
-    # a person who only modifies the subject (张晓伟的姐夫) is not the speaker
+    # a person who only modifies the subject (张晓伟的姐夫) is not the speaker; those who react are
     text = "张晓伟的姐夫范学鹏伸手接援，将少年拉上了岸。“活雷锋，真是活雷锋！”众游客不住地啧啧称赞。"
-    assert [q[2] for q in direct(jieba_pipeline, text)] in ([], [None])
+    assert [q[2] for q in direct(jieba_pipeline, text)] == ["众游客"]
 
 
 def test_words_said_after_the_cue_object_with_no_punctuation(jieba_pipeline):
@@ -268,3 +268,11 @@ def test_descriptions_with_a_person_or_an_organisation_inside(jieba_pipeline):
     assert direct(jieba_pipeline, text)[0][2] == "李宁"
     text = "许多人激动得泣不成声，一位叫扎西的老牧民说：“政府对我们灾民太好了，是我们的救命菩萨。”"
     assert direct(jieba_pipeline, text)[0][2] == "扎西"
+
+
+def test_a_kind_of_person_opening_the_narrative_after_a_quote(jieba_pipeline):
+    text = "两杯盖碗茶端上桌面，香气扑鼻。“哟呵，香甜香甜，哪来这等好茶啊！”两位寿爷同时发出惊叹。"
+    assert direct(jieba_pipeline, text)[0][2] == "两位寿爷"
+    # the reporter acting after an answer has heard it
+    text = "“要过年了，没置办些年货？”记者问户主张宝军。“都这把年纪了，不讲究那么多了。”记者想看一看。"
+    assert direct(jieba_pipeline, text)[-1][2] != "记者"

@@ -56,6 +56,9 @@ HEAD_TAGS = ("n", "r", "j")  # j: abbreviations, mostly nouns (中医, 外长)
 DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个"}
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
+# Last characters of nouns for people: 小伙子, 村民, 老人, 工人, 爷爷, 姑娘, 茶客, 司机, 代表.
+PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表友生师傅")
+REPORTERS = {"记者", "笔者", "本报记者"}
 # A description pointing back at someone just named: 这位老人, 这名少年 (not 一位, which introduces).
 ANAPHORIC = re.compile("这位|这名|此人|该人")
 # A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
@@ -126,7 +129,11 @@ def subject_after(passage: Passage, end: int) -> Span | None:
         return resolve_person(passage, end) or char_span(passage.doc, *pronoun.span())
     if any(text.startswith(word, end) for word in DETERMINERS):
         return _description(passage, end, clause_end)
-    return None
+    described = _description(passage, end, clause_end)
+    # a bare noun opening the narrative speaks only if it is a kind of person (小伙子很坦率)
+    if described is None or described.text[-1] not in PERSON_NOUN_ENDS or described.text in REPORTERS:
+        return None  # the reporter acting after a quote has heard it: 记者想看一看
+    return described
 
 
 def subject_before(passage: Passage, start: int) -> Span | None:
