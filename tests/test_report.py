@@ -99,7 +99,8 @@ def test_markdown_holds_the_tables(reports):
     assert "| documents | 292 |" in text
     assert "| 1 | 他 (21) |" in text  # the gold's most quoted speaker
     assert text.count("Most frequent false positives") == 2 and text.count("Most frequent false negatives") == 2
-    assert re.search(r"^\| \d+ \| 1 \| 昆山高新区 \| LOC \| (boundary|missed) \|", text, re.M)  # the seed's most missed entity
+    # the seed's most missed entity (missed outright, or found in part: both kinds are listed)
+    assert re.search(r"^\| \d+ \| 1 \| 昆山高新区 \| LOC \| (boundary|missed)(, (boundary|missed))? \|", text, re.M)
     assert "The gold carries no token layer" in text
 
 
