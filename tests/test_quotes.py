@@ -276,3 +276,8 @@ def test_a_kind_of_person_opening_the_narrative_after_a_quote(jieba_pipeline):
     # the reporter acting after an answer has heard it
     text = "“要过年了，没置办些年货？”记者问户主张宝军。“都这把年纪了，不讲究那么多了。”记者想看一看。"
     assert direct(jieba_pipeline, text)[-1][2] != "记者"
+
+
+def test_deputy_title_resolves_to_the_full_name(jieba_pipeline):
+    text = "报道说，“百鸟园的副经理石正东轰过它们几次，它们却并不起飞”。石副经理分析说：“它们可能是吃得太胖了。”"
+    assert direct(jieba_pipeline, text)[-1][2] == "石正东"

@@ -36,7 +36,7 @@ NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\\u4e00-\\u9fff]{{2,3}})$"
 # 老吴, 小李, 刘大爷, 王女士, 李某, 周教授: a surname standing for a person named in full elsewhere.
 SURNAME_WITH_HONORIFIC = re.compile(
     "(?:老|小)(?P<surname_after>[\u4e00-\u9fff])|(?P<surname_before>[\u4e00-\u9fff])"
-    f"(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某|(?P<title>{TITLES}))"
+    f"(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某|(?:副|总|常务)?(?P<title>{TITLES}))"
 )
 # What a person's name can head that speaks for itself: 克林顿政府, 希拉克一方.
 PERSON_BODY = re.compile("政府|当局|内阁|一方|方面|家人|一家")
@@ -69,7 +69,7 @@ LAW = re.compile(
 )
 # A document as the subject (贺词说, 贺信指出) stands for its author when the text names one.
 DOCUMENTS = re.compile("贺词|贺信|贺电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
-OWN_WORDS = re.compile(f"(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
+OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
 
 
 class Passage:
