@@ -57,7 +57,6 @@ def jieba_rate(texts: list[str]) -> float:
     return sum(map(len, texts)) / (time.perf_counter() - started)
 
 
-
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a command."""
     started = time.perf_counter()

@@ -110,14 +110,13 @@ class MentionSampler:
 
 def replace_mentions(record: dict, sample: MentionSampler) -> dict:
     """The record with every entity replaced by a stand-in of the same label."""
-    text, pieces, entities, at = record["text"], [], [], 0
+    text, pieces, entities, at, length = record["text"], [], [], 0, 0
     for e in sorted(record["entities"], key=lambda e: e["start"]):
-        pieces.append(text[at:e["start"]])
-        start = sum(map(len, pieces))
         mention = sample(e["label"])
-        pieces.append(mention)
+        start = length + e["start"] - at
+        pieces += [text[at:e["start"]], mention]
         entities.append({"start": start, "end": start + len(mention), "label": e["label"]})
-        at = e["end"]
+        at, length = e["end"], start + len(mention)
     pieces.append(text[at:])
     return {"text": "".join(pieces), "entities": entities}
 

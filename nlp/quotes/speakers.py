@@ -22,10 +22,10 @@ PRONOUNS = re.compile("他们|她们|他|她")
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据)+")
-# What stands between a subject and its cue: adverbs, manner (兴奋地, never taking the pronoun of
-# 他们激动地), time, an addressee (对记者).
 # When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
 TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
+# What stands between a subject and its cue: adverbs, manner (兴奋地, never taking the pronoun of
+# 他们激动地), time, an addressee (对记者).
 TRAILING = re.compile(
     r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|(?![他她们])[\u4e00-\u9fff]{1,4}地|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
 )
@@ -127,13 +127,12 @@ def subject_after(passage: Passage, end: int) -> Span | None:
     pronoun = PRONOUNS.match(text, end, clause_end)
     if pronoun:
         return resolve_person(passage, end) or char_span(passage.doc, *pronoun.span())
-    if any(text.startswith(word, end) for word in DETERMINERS):
-        return _description(passage, end, clause_end)
     described = _description(passage, end, clause_end)
-    # a bare noun opening the narrative speaks only if it is a kind of person (小伙子很坦率)
-    if described is None or described.text[-1] not in PERSON_NOUN_ENDS or described.text in REPORTERS:
-        return None  # the reporter acting after a quote has heard it: 记者想看一看
-    return described
+    if described is None or any(text.startswith(word, end) for word in DETERMINERS):
+        return described
+    # a bare noun opening the narrative speaks only if it is a kind of person (小伙子很坦率), and
+    # not the reporter, who acting after a quote has heard it (记者想看一看)
+    return described if described.text[-1] in PERSON_NOUN_ENDS and described.text not in REPORTERS else None
 
 
 def subject_before(passage: Passage, start: int) -> Span | None:
