@@ -26,8 +26,12 @@ LEADING = re.compile(r"(?:但是|但|而且|而后|而|并且|并|同时|此外|
 TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
 # What stands between a subject and its cue: adverbs, manner (兴奋地, never taking the pronoun of
 # 他们激动地), time, an addressee (对记者).
+MANNER = r"(?![他她们])[\u4e00-\u9fff]{1,4}地"
+MANNER_AT = re.compile(MANNER)
+# what a manner word can open with: a degree (无比感激地) or the face or voice it shows in (神色凝重地)
+MANNER_LEAD = re.compile("(?:十分|非常|无比|很|特别|格外|极为|极其|更加|颇为|有些|有点|神色|神情|表情|面色|脸色|语气|口气|语调)$")
 TRAILING = re.compile(
-    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|(?![他她们])[\u4e00-\u9fff]{1,4}地|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
+    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别)+$"
 )
 # Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
@@ -312,14 +316,31 @@ def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
     lead = LEADING.match(text, start, end)
     if lead:
         start = lead.end()
-    trail = TRAILING.search(text, start, end)
-    if trail:
-        cut = trail.start()
-        entity_ends = [e.end_char for e in passage.ents if start <= e.start_char <= cut < e.end_char <= end]
-        end = max([cut, *entity_ends])
+    cut = _trailing_start(text, start, end)
+    entity_ends = [e.end_char for e in passage.ents if start <= e.start_char <= cut < e.end_char <= end]
+    end = max([cut, *entity_ends])
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _trailing_start(text: str, start: int, end: int) -> int:
+    """Where the adverbs, manner, time and addressee before a cue begin (END if there are none)."""
+    trail = TRAILING.search(text, start, end)
+    if trail is None:
+        return end
+    manner = MANNER_AT.match(text, trail.start(), end)
+    if manner:
+        # the leftmost match reaches four characters back from 地 (童志成认真地 -> 志成认真地): the
+        # manner is the dictionary word that ends at 地 (认真), what stands before it is the subject
+        mark = manner.end() - 1
+        jieba.dt.check_initialized()
+        word_start = next((mark - k for k in (4, 3, 2) if mark - k >= trail.start() and jieba.dt.FREQ.get(text[mark - k : mark])), trail.start())
+        lead = MANNER_LEAD.search(text, trail.start(), word_start)
+        word_start = lead.start() if lead else word_start
+        if word_start > trail.start():
+            return _trailing_start(text, start, word_start)
+    return trail.start()
 
 
 def _sentence_start(text: str, offset: int) -> int:
