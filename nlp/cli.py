@@ -266,20 +266,19 @@ def train_segmenter(
 
 @train_app.command("ner")
 def train_ner(
-    output: Path = typer.Option(Path("out/ner"), "-o", "--output", help="training folder: corpora, checkpoints, model-best"),
+    output: Path = typer.Option(Path("out/ner"), "-o", "--output", help="training folder: the CRF, the model, dev scores"),
     data_dir: Path = typer.Option(None, help="converted corpora (default: $NLP_DATA_DIR or .cache/nlp-data)"),
     with_pd: bool = typer.Option(False, help="add the People's Daily train split to MSRA train"),
     augment: int = typer.Option(0, help="mention-replaced copies of each training sentence with entities"),
-    max_minutes: float = typer.Option(60.0, help="stop training after this many minutes (0: no limit)"),
+    max_iterations: int = typer.Option(300, help="L-BFGS iterations at most"),
+    c1: float = typer.Option(0.05, help="L1 regularisation (drops weak features: a smaller model)"),
+    c2: float = typer.Option(0.005, help="L2 regularisation"),
     limit: int = typer.Option(0, help="train on the first N documents only (0: all)"),
-    init_from: Optional[Path] = typer.Option(None, help="a trained model folder to go on training from"),
-    learn_rate: Optional[float] = typer.Option(None, help="Adam learning rate (config: 0.001)"),
-    install: bool = typer.Option(False, help="copy model-best into the package (nlp/models/ner)"),
+    install: bool = typer.Option(False, help="copy the model into the package (nlp/models/ner)"),
 ) -> None:
     """Train the character NER (PER / LOC / ORG) on MSRA train; dev = msra_dev; test is never read."""
     from nlp.data import DATA_DIR
     from nlp.train_ner import train_ner as run
 
-    overrides = {"training.optimizer.learn_rate": learn_rate} if learn_rate else None
-    run(data_dir or DATA_DIR, output, with_pd=with_pd, augment_copies=augment, max_minutes=max_minutes, limit=limit,
-        overrides=overrides, init_from=init_from, install=install, say=stderr.print)
+    run(data_dir or DATA_DIR, output, with_pd=with_pd, augment_copies=augment, max_iterations=max_iterations,
+        c1=c1, c2=c2, limit=limit, install=install, say=stderr.print)

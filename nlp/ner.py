@@ -1,15 +1,15 @@
-"""The named-entity stage: a character-level spaCy NER model trained offline on MSRA.
+"""The named-entity stage: a character-level CRF trained offline on MSRA.
 
 Entities are found on characters whatever the segmenter, so a boundary inside a segmenter word
 (13-14% of MSRA entities) costs nothing: `char_ner` runs its inner character pipeline on
 doc.text, splits the outer tokens at entity boundaries and sets doc.ents.
 
 The inner pipeline (nlp/models/ner/) is:
-  tokenizer "nlp.char_features.v1" - one token per character, with per-token features the
-      tok2vec embeds: NORM = left character bigram, LEMMA = right character bigram,
-      TAG = the character's place in its jieba word (B/M/E/S), the word length and jieba's
-      dictionary POS of the word (nr/ns/nt... a lexicon feature);
-  ner (spaCy's transition-based NER, labels PER / LOC / ORG);
+  tokenizer "nlp.char_features.v1" - one token per character; doc._.word_tags = each
+      character's place in its jieba word (B/M/E/S), the word length and its dictionary POS;
+  crf_entities - a linear-chain CRF (CRFsuite) over BIOES tags, its features the characters,
+      bigrams and trigrams around each one, and the jieba words and tags around it (the
+      dictionary's nr/ns/nt act as a lexicon); labels PER / LOC / ORG;
   person_rules (added at load time): trims title words off PER spans, adds surname + honorific
       persons (王女士, 李某);
   entity_ruler (added at load time for a user gazetteer, overwrite_ents=True: it wins).
@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +28,11 @@ from typing import Iterable, Iterator
 
 import jieba
 import jieba.posseg
+import pycrfsuite
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch, registry
-from thinc.api import NumpyOps
-from threadpoolctl import threadpool_limits
 
 from nlp.corpus import word_offsets
 
@@ -42,9 +42,8 @@ jieba.setLogLevel(logging.WARNING)
 MODEL_DIR = Path(__file__).parent / "models" / "ner"
 LABELS = ("PER", "LOC", "ORG")
 EDGE = "^"  # stands for the character before the first / after the last
-# The NER's memory grows with the length of what it reads (a 350k-character line took 5.5 GB):
-# a longer text is read in pieces. Its receptive field is a few characters, so cutting at line
-# breaks and sentence ends loses nothing.
+# A longer text is read in pieces: the CRF's memory grows with the length of what it reads, and
+# its features reach three characters, so cutting at line breaks and sentence ends loses nothing.
 MAX_PIECE_CHARS = 5000
 # and a batch of pieces holds at most this many characters, whatever the documents' lengths
 MAX_BATCH_CHARS = 20000
@@ -62,8 +61,15 @@ def create_char_feature_tokenizer():
     return make
 
 
+# Per character of an inner doc: its jieba word tag (word_tags). A plain list, not token.tag_:
+# writing and reading a tag per token through spaCy's string store cost a fifth of the NER's time.
+if not Doc.has_extension("word_tags"):
+    Doc.set_extension("word_tags", default=None)
+
+
 class CharFeatureTokenizer:
-    """One token per character (whitespace included, so doc.text is the text), with features."""
+    """One token per character (whitespace included, so doc.text is the text), with the
+    characters' jieba word tags in doc._.word_tags."""
 
     def __init__(self, vocab):
         self.vocab = vocab
@@ -72,14 +78,10 @@ class CharFeatureTokenizer:
     def __call__(self, text: str) -> Doc:
         chars = list(text)
         doc = Doc(self.vocab, words=chars, spaces=[False] * len(chars))
-        norms, lemmas, tags = char_features(text, self.tagger)
-        for token, norm, lemma, tag in zip(doc, norms, lemmas, tags):
-            token.norm_ = norm
-            token.lemma_ = lemma
-            token.tag_ = tag
+        doc._.word_tags = word_tags(text, self.tagger)
         return doc
 
-    # nothing to store: the features are computed from jieba's dictionary
+    # nothing to store: the tags come from jieba's dictionary
     def to_bytes(self, **kwargs) -> bytes:
         return b""
 
@@ -93,12 +95,11 @@ class CharFeatureTokenizer:
         return self
 
 
-def char_features(text: str, tagger=None) -> tuple[list[str], list[str], list[str]]:
-    """Per character: left bigram, right bigram, and jieba word place + length + POS."""
+def word_tags(text: str, tagger=None) -> list[str]:
+    """Per character: its place in its jieba word (B/M/E/S), the word length (capped at 5) and
+    the word's dictionary POS, e.g. B3-nr. jieba runs without its HMM: 300k+ chars/s, and
+    its dictionary tags are what the model should learn to trust or not."""
     tagger = tagger or jieba.posseg.dt
-    n = len(text)
-    norms = [(text[i - 1] if i else EDGE) + text[i] for i in range(n)]
-    lemmas = [text[i] + (text[i + 1] if i + 1 < n else EDGE) for i in range(n)]
     tags = []
     for pair in tagger.cut(text, HMM=False):
         size = len(pair.word)
@@ -110,9 +111,134 @@ def char_features(text: str, tagger=None) -> tuple[list[str], list[str], list[st
             tags.append(f"B{length}-{flag}")
             tags.extend([f"M{length}-{flag}"] * (size - 2))
             tags.append(f"E{length}-{flag}")
-    if len(tags) != n:  # jieba never drops characters, but never trust that blindly
-        tags = (tags + ["S-x"] * n)[:n]
-    return norms, lemmas, tags
+    if len(tags) != len(text):  # jieba never drops characters, but never trust that blindly
+        tags = (tags + ["S-x"] * len(text))[: len(text)]
+    return tags
+
+
+def _char_type(char: str) -> str:
+    if char.isdigit():
+        return "D"
+    if char.isascii() and char.isalpha():
+        return "A"
+    return "H" if "\u4e00" <= char <= "\u9fff" else "P"
+
+
+def crf_features(text: str, tags: list[str]) -> list[list[str]]:
+    """The CRF's features per character: characters at -2..2, the bigrams and trigrams around
+    it, its jieba word tag, POS and neighbouring tags, the character types around it, and the
+    jieba word it is in with the words before and after."""
+    n = len(text)
+    c = EDGE * 2 + text + EDGE * 2  # c[i + 2] is text[i]
+    kinds = "".join(map(_char_type, c))
+    words = _words_around(text, tags)
+    pos = [t.split("-", 1)[1] for t in tags]
+    before = [EDGE, *tags[:-1]]
+    after = [*tags[1:], EDGE]
+    r = range(n)
+    columns = (
+        ["b"] * n,  # a bias: how likely each tag is anywhere
+        ["c0=" + x for x in text],
+        ["c-1=" + c[i + 1] for i in r],
+        ["c1=" + c[i + 3] for i in r],
+        ["c-2=" + c[i] for i in r],
+        ["c2=" + c[i + 4] for i in r],
+        ["c-1c0=" + c[i + 1 : i + 3] for i in r],
+        ["c0c1=" + c[i + 2 : i + 4] for i in r],
+        ["c-2c-1=" + c[i : i + 2] for i in r],
+        ["c1c2=" + c[i + 3 : i + 5] for i in r],
+        ["c-1c1=" + c[i + 1] + c[i + 3] for i in r],
+        ["c-2c-1c0=" + c[i : i + 3] for i in r],
+        ["c0c1c2=" + c[i + 2 : i + 5] for i in r],
+        ["c-1c0c1=" + c[i + 1 : i + 4] for i in r],
+        ["t0=" + t for t in tags],
+        ["p0=" + p for p in pos],
+        ["pl=" + t[0] + p for t, p in zip(tags, pos)],
+        ["t-1=" + t for t in before],
+        ["t1=" + t for t in after],
+        ["ty=" + kinds[i + 1 : i + 4] for i in r],
+        ["c0t0=" + x + t for x, t in zip(text, tags)],
+        ["w0=" + w for w, _, _ in words],
+        ["w-1=" + w for _, w, _ in words],
+        ["w1=" + w for _, _, w in words],
+    )
+    return [list(item) for item in zip(*columns)]
+
+
+def _words_around(text: str, tags: list[str]) -> list[tuple[str, str, str]]:
+    """Per character: its jieba word (read back from the B/M/E/S places), the word before, the word after."""
+    starts = [i for i, t in enumerate(tags) if t[0] in "BS"] + [len(text)]
+    words = [text[a:b] for a, b in zip(starts, starts[1:])]
+    around = []
+    for k, word in enumerate(words):
+        entry = (word, words[k - 1] if k else EDGE, words[k + 1] if k + 1 < len(words) else EDGE)
+        around.extend([entry] * len(word))
+    return around
+
+
+def bioes_tags(length: int, entities: Iterable[tuple[int, int, str]]) -> list[str]:
+    """The CRF's target: one BIOES tag a character for (start, end, label) entities."""
+    tags = ["O"] * length
+    for start, end, label in entities:
+        if end - start == 1:
+            tags[start] = f"S-{label}"
+        else:
+            tags[start] = f"B-{label}"
+            tags[start + 1 : end - 1] = [f"I-{label}"] * (end - start - 2)
+            tags[end - 1] = f"E-{label}"
+    return tags
+
+
+def bioes_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the well-formed entities in a BIOES tag sequence; a broken one
+    (B-PER I-LOC, I without B) is dropped rather than guessed."""
+    spans, open_at, open_label = [], None, None
+    for i, tag in enumerate(tags):
+        place, _, label = tag.partition("-")
+        if place == "S":
+            spans.append((i, i + 1, label))
+        if place == "E" and open_label == label:
+            spans.append((open_at, i + 1, label))
+        if place == "B":
+            open_at, open_label = i, label
+        elif place != "I" or label != open_label:
+            open_at = open_label = None
+    return spans
+
+
+@Language.factory("crf_entities")
+def make_crf_entities(nlp: Language, name: str) -> "CRFEntities":
+    return CRFEntities()
+
+
+class CRFEntities:
+    """Sets doc.ents from a CRFsuite model over crf_features; the docs come from the
+    nlp.char_features.v1 tokenizer (one token a character, doc._.word_tags)."""
+
+    MODEL_FILE = "model.crfsuite"
+
+    def __init__(self):
+        self.tagger: pycrfsuite.Tagger | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.tagger is None:
+            raise ValueError("crf_entities has no model: load a trained pipeline (nlp train ner)")
+        tags = self.tagger.tag(crf_features(doc.text, doc._.word_tags))
+        doc.ents = [Span(doc, start, end, label=label) for start, end, label in bioes_spans(tags)]
+        return doc
+
+    def use(self, model_file: Path) -> None:
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(model_file))
+        self.model_file = Path(model_file)
+
+    def to_disk(self, path, exclude=()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.model_file, Path(path) / self.MODEL_FILE)
+
+    def from_disk(self, path, exclude=()) -> "CRFEntities":
+        self.use(Path(path) / self.MODEL_FILE)
+        return self
 
 
 # ---------------------------------------------------------------- person rules
@@ -178,7 +304,7 @@ def person_rules(doc: Doc) -> Doc:
         spans.append(ent)
     for match in HONORIFIC.finditer(doc.text):
         start, end = match.span()
-        if doc[start].tag_[:1] in ("M", "E"):
+        if doc._.word_tags[start][:1] in ("M", "E"):
             continue  # the "surname" ends a word: 承包某, 业余教授, 接任院长
         overlapping = [e for e in spans if e.start < end and start < e.end]
         # a surname character that ends another entity (江苏省长), or a longer person (王金书记)
@@ -223,16 +349,7 @@ def read_gazetteer(path: str | Path) -> tuple[list[dict], list[GazetteerError]]:
 
 
 def load_char_pipeline(path: str | Path = MODEL_DIR) -> Language:
-    pipeline = spacy.load(path)
-    # numpy's BLAS runs this model's small matrix products about 20% faster than thinc's default
-    # blis (same entities), on one thread: annotation scales by processes, one a core, and BLAS
-    # threads on top of them would fight for the same cores (2 processes lost a quarter of their speed)
-    threadpool_limits(limits=1, user_api="blas")
-    ops = NumpyOps(use_blis=False)
-    for _, component in pipeline.pipeline:
-        for node in component.model.walk():
-            node.ops = ops
-    return pipeline
+    return spacy.load(path)
 
 
 @Language.factory("char_ner", default_config={"model_dir": None, "patterns": []})

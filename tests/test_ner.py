@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from nlp.cli import app
 from nlp.corpus import doc_to_record
-from nlp.ner import char_batches, read_gazetteer, text_pieces
+from nlp.ner import bioes_spans, bioes_tags, char_batches, crf_features, read_gazetteer, text_pieces, word_tags
 from nlp.pipeline import build_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +66,7 @@ def test_a_title_after_a_full_name_is_left_out():
 
     text = "李渭清教授说，王局长笑了，莱奇法官说。"
     doc = Doc(spacy.blank("zh").vocab, words=list(text), spaces=[False] * len(text))
+    doc._.word_tags = word_tags(text)
     doc.ents = [Span(doc, 0, 5, label="PER"), Span(doc, 7, 8, label="PER"), Span(doc, 13, 16, label="PER")]
     assert ents(person_rules(doc)) == [("李渭清", "PER"), ("王局长", "PER"), ("莱奇", "PER")]  # 莱奇法|官 too
 
@@ -142,3 +145,51 @@ def test_pieces_find_the_entities_of_the_whole_text(pipeline):
     assert len(text_pieces(text)) > 1
     per_paragraph = ents(pipeline(paragraph))
     assert ents(pipeline(text)) == per_paragraph * 4
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 4), st.sampled_from(["PER", "LOC", "ORG"])), max_size=8))
+def test_bioes_tags_and_spans_are_inverse(raw):
+    spans, taken = [], set()
+    for start, size, label in raw:  # entities do not overlap
+        cells = set(range(start, start + size))
+        if not cells & taken:
+            spans.append((start, start + size, label))
+            taken |= cells
+    assert sorted(bioes_spans(bioes_tags(40, spans))) == sorted(spans)
+
+
+def test_a_broken_tag_sequence_gives_no_entity():
+    assert bioes_spans(["B-PER", "I-LOC", "E-LOC", "O", "I-ORG", "E-ORG", "E-PER", "S-LOC"]) == [(7, 8, "LOC")]
+
+
+def test_crf_features_name_every_character_and_its_words():
+    text = "昆山高新区管委会副主任张建文说"
+    features = crf_features(text, word_tags(text))
+    assert len(features) == len(text)
+    assert {"c0=张", "c-1c0=任张", "c0c1c2=张建文", "w-1=主任", "w1=建文"} <= set(features[11])  # jieba: 主任 张 建文
+    assert "c-2=^" in features[0] and "c2=^" in features[-1]  # edges, not wrapped around
+
+
+def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
+    # a real (small) training run through the CLI: MSRA-format records in, a spaCy pipeline out
+    sentences = [
+        ("新华社北京电国家主席江泽民会见了外宾。", [(3, 5, "LOC"), (10, 13, "PER")]),
+        ("李鹏总理在上海考察。", [(0, 2, "PER"), (5, 7, "LOC")]),
+        ("中国人民银行发布公告。", [(0, 6, "ORG")]),
+        ("朱镕基在广州说，经济形势很好。", [(0, 3, "PER"), (4, 6, "LOC")]),
+    ]
+    data = tmp_path / "data"
+    data.mkdir()
+    lines = [
+        json.dumps({"id": f"s{i}", "text": t, "entities": [{"start": a, "end": b, "label": l} for a, b, l in e]}, ensure_ascii=False)
+        for i, (t, e) in enumerate(sentences * 5)
+    ]
+    for name in ("msra_train.jsonl", "msra_dev.jsonl"):
+        (data / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", "ner", "-o", str(tmp_path / "out"), "--data-dir", str(data), "--max-iterations", "30"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads((tmp_path / "out" / "dev_scores.json").read_text())
+    assert scores["ents_f"] > 0.9  # its own training sentences
+    model = build_pipeline("jieba", exclude=("quotes",))
+    model.replace_pipe("ner", "char_ner", config={"model_dir": str(tmp_path / "out" / "model")})
+    assert ("江泽民", "PER") in ents(model("国家主席江泽民会见了外宾。"))

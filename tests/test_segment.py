@@ -2,11 +2,16 @@ import pytest
 from typer.testing import CliRunner
 
 from nlp.cli import app
-from nlp.corpus import word_offsets
+from nlp.corpus import doc_to_record
 from nlp.pipeline import build_pipeline
 from nlp.segment import UserWord, read_user_dict
 
 TEXT = "昆山高新区行政审批局开发了白名单功能"
+
+
+def words(doc) -> list[str]:
+    """The words a record keeps: the segmenter's, before the NER splits tokens at entity edges (昆山 of 昆山高新区)."""
+    return [doc.text[s:e] for s, e in doc_to_record(doc, "d")["tokens"]]
 
 
 def test_user_dict_format_and_bad_lines(tmp_path):
@@ -19,10 +24,9 @@ def test_user_dict_format_and_bad_lines(tmp_path):
 
 
 def test_jieba_keeps_user_words_whole():
-    words = [UserWord("昆山高新区", None), UserWord("行政审批局", None)]
-    doc = build_pipeline("jieba", words)(TEXT)
-    pieces = [doc.text[s:e] for s, e in word_offsets(doc)]
-    assert pieces[:2] == ["昆山高新区", "行政审批局"]
+    user_words = [UserWord("昆山高新区", None), UserWord("行政审批局", None)]
+    doc = build_pipeline("jieba", user_words)(TEXT)
+    assert words(doc)[:2] == ["昆山高新区", "行政审批局"]
 
 
 def test_char_segmenter_refuses_a_user_dict(tmp_path):
@@ -48,15 +52,12 @@ def test_shipped_pkuseg_model_segments_to_the_pku_standard(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", lambda *a, **k: pytest.fail("network used"))
     doc = build_pipeline("pkuseg")("中共中央总书记、国家主席江泽民发表１９９８年新年讲话。")
-    words = [doc.text[s:e] for s, e in word_offsets(doc)]
-    assert words == ["中共中央", "总书记", "、", "国家", "主席", "江", "泽民", "发表", "１９９８年", "新年", "讲话", "。"]
+    assert words(doc) == ["中共中央", "总书记", "、", "国家", "主席", "江", "泽民", "发表", "１９９８年", "新年", "讲话", "。"]
 
 
 def test_pkuseg_keeps_user_words_whole():
-    plain = build_pipeline("pkuseg")(TEXT)
-    assert "昆山高新区" not in [plain.text[s:e] for s, e in word_offsets(plain)]
-    doc = build_pipeline("pkuseg", [UserWord("昆山高新区", None)])(TEXT)
-    assert [doc.text[s:e] for s, e in word_offsets(doc)][0] == "昆山高新区"
+    assert "昆山高新区" not in words(build_pipeline("pkuseg")(TEXT))
+    assert words(build_pipeline("pkuseg", [UserWord("昆山高新区", None)])(TEXT))[0] == "昆山高新区"
 
 
 def test_pruning_keeps_strong_features(tmp_path):

@@ -179,13 +179,12 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     else an organisation."""
     inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end]
     # a person who modifies a noun is not the one speaking (谭量顺的妻子补充), unless the noun is
-    # what the person wrote or said (梅迪纳的题词为, 李宁的态度) or the person is its name (一位叫扎西的老牧民)
+    # what the person wrote or said (梅迪纳的题词为, 李宁的态度) or the person is its name (一位叫扎西的老牧民,
+    # a name whatever label the NER gave it)
     people = [
         e for e in inside
-        if e.label_ == "PER" and (
-            passage.text[e.end_char : e.end_char + 1] != "的"
-            or OWN_WORDS.match(passage.text, e.end_char + 1)
-            or passage.text[e.start_char - 1 : e.start_char] == "叫"
+        if _is_called(passage, e) or e.label_ == "PER" and (
+            passage.text[e.end_char : e.end_char + 1] != "的" or OWN_WORDS.match(passage.text, e.end_char + 1)
         )
     ]
     addressed = len(people) > 1 and ADDRESSEE.search(passage.text, people[0].end_char, people[-1].start_char)
@@ -213,6 +212,11 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if organisations and organisations[-1].end_char == end:
         return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
     return None
+
+
+def _is_called(passage: Passage, entity: Span) -> bool:
+    text = passage.text
+    return text[entity.start_char - 1 : entity.start_char] == "叫" and text[entity.end_char : entity.end_char + 1] == "的"
 
 
 def resolve_person(passage: Passage, before: int) -> Span | None:
