@@ -124,7 +124,7 @@ def _char_type(char: str) -> str:
     return "H" if "\u4e00" <= char <= "\u9fff" else "P"
 
 
-def crf_features(text: str, tags: list[str]) -> list[list[str]]:
+def crf_features(text: str, tags: list[str]) -> list[tuple[str, ...]]:
     """The CRF's features per character: characters at -2..2, the bigrams and trigrams around
     it, its jieba word tag, POS and neighbouring tags, the character types around it, and the
     jieba word it is in with the words before and after."""
@@ -162,7 +162,7 @@ def crf_features(text: str, tags: list[str]) -> list[list[str]]:
         ["w-1=" + w for _, w, _ in words],
         ["w1=" + w for _, _, w in words],
     )
-    return [list(item) for item in zip(*columns)]
+    return list(zip(*columns))
 
 
 def _words_around(text: str, tags: list[str]) -> list[tuple[str, str, str]]:
