@@ -42,8 +42,8 @@ def test_pkuseg_model_on_people_daily_test(data_dir, tmp_path):
 
 
 def test_ner_model_on_msra_test(data_dir, tmp_path):
-    # measured 0.838 entity F1 with the shipped model (5,000-sentence copy of MSRA test); the
+    # measured 0.859 entity F1 with the shipped CRF (5,000-sentence copy of MSRA test); the
     # floor guards against a broken model or wiring, not the 0.90 the issue asks for
     scores = annotate_and_score(data_dir / "msra_test.jsonl", tmp_path / "msra.jsonl")
-    assert scores["ner"]["f"] >= 0.83
-    assert all(scores["ner"]["per_label"][label]["f"] >= 0.75 for label in ("PER", "LOC", "ORG"))
+    assert scores["ner"]["f"] >= 0.85
+    assert all(scores["ner"]["per_label"][label]["f"] >= 0.80 for label in ("PER", "LOC", "ORG"))

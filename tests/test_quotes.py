@@ -159,7 +159,7 @@ def test_speaker_mentions_in_real_sentences(jieba_pipeline, text, speaker):
 
 
 def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
-    # measured with the shipped pipeline: PD test direct span F1 0.892, end to end 0.561;
+    # measured with the shipped pipeline: PD test direct span F1 0.890, end to end 0.591;
     # floors below them catch a broken rule or model, they are not the 0.90
     from typer.testing import CliRunner
 
@@ -171,7 +171,7 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
     out = tmp_path / "pred.jsonl"
     assert CliRunner().invoke(app, ["annotate", str(gold), "-o", str(out), "-q"]).exit_code == 0
     scores = evaluate_pairs(list(zip(read_corpus(gold), read_corpus(out))))["quotes"]["per_kind"]["direct"]
-    assert scores["span"]["f"] >= 0.85 and scores["end_to_end"]["f"] >= 0.5
+    assert scores["span"]["f"] >= 0.85 and scores["end_to_end"]["f"] >= 0.55
 
 
 @pytest.mark.parametrize(
