@@ -219,6 +219,7 @@ class CRFEntities:
 
     def __init__(self):
         self.tagger: pycrfsuite.Tagger | None = None
+        self.model_file: Path | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         if self.tagger is None:
