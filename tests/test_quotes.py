@@ -187,6 +187,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # the manner is the word before 地, not four characters of an unrecognised name (dev split)
         ("“好，我有个想法想听听诸位的高见。”童志成认真地说，“从明年开始，每年增加一万台钢琴产量。”", -1, "童志成"),
         ("胡富国来到一座布满裂缝的楼前，神色凝重地说：“就是这座楼！”", 0, "胡富国"),
+        # a modifier before a name: the name speaks, though the NER calls 希门尼斯 a place (dev split)
+        ("曾经三次任总统的希门尼斯说过，“一季好的咖啡收成胜过一名出色的经济部长”。", 0, "希门尼斯"),
         ("新华社巴格达１月２９日电（记者刘加文、顾正龙）伊拉克总统萨达姆２９日表示，“伊拉克不希望发生战争”，但他同时警告说，敌人将付出代价。", 0, "萨达姆"),
         # the person addressed does not speak; 她 is the object of 招呼, not the subject
         ("莱奇法官对衣领上还别有加拿大最高勋章的伊格尔森说：“你因伤害别人而变得如此无耻，完全是咎由自取。”", 0, "莱奇"),

@@ -308,7 +308,10 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
         phrase = phrase[: title.start()]  # 李渭清教授: the title goes; 该县供电局负责人 keeps its head
     if not phrase.strip() or len(phrase) > MAX_DESCRIPTION or not any(c >= "\u4e00" for c in phrase):
         return None
-    return char_span(passage.doc, start, start + len(phrase))
+    phrase_end = start + len(phrase)
+    # a modifier before a name (曾经三次任总统的希门尼斯): the name speaks, whatever label the NER gave it
+    named = next((e for e in passage.ents if e.end_char == phrase_end and e.start_char > start and passage.text[e.start_char - 1] == "的"), None)
+    return named or char_span(passage.doc, start, phrase_end)
 
 
 def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
