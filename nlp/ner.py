@@ -349,13 +349,9 @@ def read_gazetteer(path: str | Path) -> tuple[list[dict], list[GazetteerError]]:
 # ---------------------------------------------------------------- the component
 
 
-def load_char_pipeline(path: str | Path = MODEL_DIR) -> Language:
-    return spacy.load(path)
-
-
 @Language.factory("char_ner", default_config={"model_dir": None, "patterns": []})
 def make_char_ner(nlp: Language, name: str, model_dir: str | None, patterns: list[dict]) -> "CharNER":
-    return CharNER(load_char_pipeline(model_dir or MODEL_DIR), patterns)
+    return CharNER(spacy.load(model_dir or MODEL_DIR), patterns)
 
 
 class CharNER:

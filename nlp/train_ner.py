@@ -134,7 +134,7 @@ def train_ner(
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "nlp.char_features.v1"}}})
     pipeline.add_pipe("crf_entities").use(crf_file)
     pipeline.to_disk(model)
-    dev = dev_scores(spacy.load(model), read_records([data_dir / "msra_dev.jsonl"]))
+    dev = dev_scores(pipeline, read_records([data_dir / "msra_dev.jsonl"]))
     (output / "dev_scores.json").write_text(json.dumps(dev, indent=2), encoding="utf-8")
     say(f"msra_dev entity F1 {dev['ents_f']:.4f} (P {dev['ents_p']:.4f} R {dev['ents_r']:.4f}): {output / 'dev_scores.json'}")
     if install:
@@ -147,9 +147,8 @@ def train_ner(
 
 def dev_scores(pipeline, records: list[dict]) -> dict:
     """spaCy's NER scores (model alone, no person rules) of PIPELINE on RECORDS."""
-    examples = []
-    for record, predicted in zip(records, pipeline.pipe(r["text"] for r in records)):
-        reference = pipeline.make_doc(record["text"])
-        reference.ents = [reference.char_span(e["start"], e["end"], label=e["label"]) for e in record["entities"]]
-        examples.append(Example(predicted, reference))
-    return get_ner_prf(examples)
+    predictions = pipeline.pipe(r["text"] for r in records)
+    return get_ner_prf([
+        Example.from_dict(predicted, {"entities": [(e["start"], e["end"], e["label"]) for e in record["entities"]]})
+        for record, predicted in zip(records, predictions)
+    ])
