@@ -55,6 +55,26 @@ def test_shipped_pkuseg_model_segments_to_the_pku_standard(monkeypatch):
     assert words(doc) == ["中共中央", "总书记", "、", "国家", "主席", "江", "泽民", "发表", "１９９８年", "新年", "讲话", "。"]
 
 
+def test_fast_pkuseg_features_and_words_are_pkusegs_own():
+    import json
+    from pathlib import Path
+
+    import spacy_pkuseg
+
+    from nlp.segment import fast_pkuseg, pkuseg_model_dir
+
+    corpus = Path(__file__).parent.parent / "corpus"
+    texts = [(corpus / "raw" / "kunshan_hitech_zone.txt").read_text(encoding="utf-8")]
+    texts += [json.loads(line)["text"] for line in open(corpus / "gold" / "pd_dev_quotes.jsonl", encoding="utf-8")][:100]
+    texts += ["", "一", "１２月３１日，ＡＢＣ公司-2024/3", "中华人民共和国国务院总理"]  # edges, numbers, letters, keywords
+    own, fast = spacy_pkuseg.pkuseg(str(pkuseg_model_dir()), user_dict=None), fast_pkuseg(pkuseg_model_dir())
+    extractor = own.feature_extractor
+    for text in texts:
+        nodes = list(extractor.normalize_text(text))
+        assert fast.features(nodes) == [extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))], text
+        assert fast.cut(text) == own.cut(text)
+
+
 def test_pkuseg_keeps_user_words_whole():
     assert "昆山高新区" not in words(build_pipeline("pkuseg")(TEXT))
     assert words(build_pipeline("pkuseg", [UserWord("昆山高新区", None)])(TEXT))[0] == "昆山高新区"
