@@ -226,7 +226,6 @@ def train_pkuseg(
     Returns the folder of the best model and the dev F1 of every iteration."""
     import spacy_pkuseg
     from spacy_pkuseg import trainer
-    from spacy_pkuseg.config import config
 
     work_dir.mkdir(parents=True, exist_ok=True)
     train_file, dev_file = work_dir / "train.txt", work_dir / "dev.txt"
