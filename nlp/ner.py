@@ -20,16 +20,18 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import jieba
 import jieba.posseg
+import numpy as np
 import pycrfsuite
 import spacy
+from spacy_pkuseg.inference import run_viterbi
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch, registry
@@ -124,45 +126,52 @@ def _char_type(char: str) -> str:
     return "H" if "\u4e00" <= char <= "\u9fff" else "P"
 
 
+BIAS = "b"  # a feature every character has: how likely each tag is anywhere
+
+
 def crf_features(text: str, tags: list[str]) -> list[tuple[str, ...]]:
-    """The CRF's features per character: characters at -2..2, the bigrams and trigrams around
-    it, its jieba word tag, POS and neighbouring tags, the character types around it, and the
-    jieba word it is in with the words before and after."""
+    """The CRF's features per character, as CRFsuite reads them: the bias, then "template=value"
+    for every column of feature_columns."""
+    columns = [[f"{name}={value}" for value in values] for name, values in feature_columns(text, tags)]
+    return list(zip([BIAS] * len(text), *columns))
+
+
+def feature_columns(text: str, tags: list[str]) -> list[tuple[str, list[str]]]:
+    """The CRF's features, a column (template name, value per character) per template: the
+    characters at -2..2, the bigrams and trigrams around each, its jieba word tag, POS and
+    neighbouring tags, the character types around it, and the jieba word it is in with the words
+    before and after."""
     n = len(text)
     c = EDGE * 2 + text + EDGE * 2  # c[i + 2] is text[i]
     kinds = "".join(map(_char_type, c))
     words = _words_around(text, tags)
     pos = [t.split("-", 1)[1] for t in tags]
-    before = [EDGE, *tags[:-1]]
-    after = [*tags[1:], EDGE]
     r = range(n)
-    columns = (
-        ["b"] * n,  # a bias: how likely each tag is anywhere
-        ["c0=" + x for x in text],
-        ["c-1=" + c[i + 1] for i in r],
-        ["c1=" + c[i + 3] for i in r],
-        ["c-2=" + c[i] for i in r],
-        ["c2=" + c[i + 4] for i in r],
-        ["c-1c0=" + c[i + 1 : i + 3] for i in r],
-        ["c0c1=" + c[i + 2 : i + 4] for i in r],
-        ["c-2c-1=" + c[i : i + 2] for i in r],
-        ["c1c2=" + c[i + 3 : i + 5] for i in r],
-        ["c-1c1=" + c[i + 1] + c[i + 3] for i in r],
-        ["c-2c-1c0=" + c[i : i + 3] for i in r],
-        ["c0c1c2=" + c[i + 2 : i + 5] for i in r],
-        ["c-1c0c1=" + c[i + 1 : i + 4] for i in r],
-        ["t0=" + t for t in tags],
-        ["p0=" + p for p in pos],
-        ["pl=" + t[0] + p for t, p in zip(tags, pos)],
-        ["t-1=" + t for t in before],
-        ["t1=" + t for t in after],
-        ["ty=" + kinds[i + 1 : i + 4] for i in r],
-        ["c0t0=" + x + t for x, t in zip(text, tags)],
-        ["w0=" + w for w, _, _ in words],
-        ["w-1=" + w for _, w, _ in words],
-        ["w1=" + w for _, _, w in words],
-    )
-    return list(zip(*columns))
+    return [
+        ("c0", list(text)),
+        ("c-1", list(c[1 : n + 1])),
+        ("c1", list(c[3 : n + 3])),
+        ("c-2", list(c[:n])),
+        ("c2", list(c[4 : n + 4])),
+        ("c-1c0", [c[i + 1 : i + 3] for i in r]),
+        ("c0c1", [c[i + 2 : i + 4] for i in r]),
+        ("c-2c-1", [c[i : i + 2] for i in r]),
+        ("c1c2", [c[i + 3 : i + 5] for i in r]),
+        ("c-1c1", [c[i + 1] + c[i + 3] for i in r]),
+        ("c-2c-1c0", [c[i : i + 3] for i in r]),
+        ("c0c1c2", [c[i + 2 : i + 5] for i in r]),
+        ("c-1c0c1", [c[i + 1 : i + 4] for i in r]),
+        ("t0", tags),
+        ("p0", pos),
+        ("pl", [t[0] + p for t, p in zip(tags, pos)]),
+        ("t-1", [EDGE, *tags[:-1]] if n else []),
+        ("t1", [*tags[1:], EDGE] if n else []),
+        ("ty", [kinds[i + 1 : i + 4] for i in r]),
+        ("c0t0", [x + t for x, t in zip(text, tags)]),
+        ("w0", [w for w, _, _ in words]),
+        ("w-1", [w for _, w, _ in words]),
+        ("w1", [w for _, _, w in words]),
+    ]
 
 
 def _words_around(text: str, tags: list[str]) -> list[tuple[str, str, str]]:
@@ -212,34 +221,93 @@ def make_crf_entities(nlp: Language, name: str) -> "CRFEntities":
 
 
 class CRFEntities:
-    """Sets doc.ents from a CRFsuite model over crf_features; the docs come from the
+    """Sets doc.ents from a linear-chain CRF over feature_columns; the docs come from the
     nlp.char_features.v1 tokenizer (one token a character, doc._.word_tags)."""
 
-    MODEL_FILE = "model.crfsuite"
-
     def __init__(self):
-        self.tagger: pycrfsuite.Tagger | None = None
-        self.model_file: Path | None = None
+        self.crf: LinearChainCRF | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.tagger is None:
+        if self.crf is None:
             raise ValueError("crf_entities has no model: load a trained pipeline (nlp train ner)")
-        tags = self.tagger.tag(crf_features(doc.text, doc._.word_tags))
+        tags = self.crf.tag(feature_columns(doc.text, doc._.word_tags))
         doc.ents = [Span(doc, start, end, label=label) for start, end, label in bioes_spans(tags)]
         return doc
 
-    def use(self, model_file: Path) -> None:
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(str(model_file))
-        self.model_file = Path(model_file)
+    def use(self, crfsuite_model: Path) -> None:
+        """Take the model CRFsuite trained (nlp train ner)."""
+        self.crf = LinearChainCRF.from_crfsuite(crfsuite_model)
 
     def to_disk(self, path, exclude=()) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.model_file, Path(path) / self.MODEL_FILE)
+        self.crf.save(Path(path) / LinearChainCRF.FILE)
 
     def from_disk(self, path, exclude=()) -> "CRFEntities":
-        self.use(Path(path) / self.MODEL_FILE)
+        self.crf = LinearChainCRF.load(Path(path) / LinearChainCRF.FILE)
         return self
+
+
+class LinearChainCRF:
+    """A CRF that CRFsuite trained, as arrays: a weight per (attribute, tag) and per tag pair.
+
+    Tagging through CRFsuite spent most of its time handing it attribute strings (10 us a
+    character, half the NER): here a text's attributes become row numbers by one dict lookup per
+    template value, the state scores are one numpy gather and sum, and the best tag sequence comes
+    from pkuseg's compiled Viterbi (spacy-pkuseg, pinned for the segmenter). The tags are
+    CRFsuite's own (tested)."""
+
+    FILE = "weights.npz"
+
+    def __init__(self, labels: list[str], attributes: list[str], state: np.ndarray, transitions: np.ndarray):
+        self.labels = list(labels)
+        self.attributes = list(attributes)
+        self.unknown = len(self.attributes)  # the row of zeros that an unseen attribute reads
+        self.state = np.vstack([state, np.zeros((1, len(self.labels)))])
+        self.transitions = np.ascontiguousarray(transitions, dtype=np.float64)  # [from, to]
+        # per template: attribute value -> row
+        self.rows: dict[str, dict[str, int]] = {}
+        for row, attribute in enumerate(self.attributes):
+            name, _, value = attribute.partition("=")
+            self.rows.setdefault(name, {})[value] = row
+        self.bias = self.rows.get(BIAS, {}).get("", self.unknown)
+
+    @classmethod
+    def from_crfsuite(cls, model_file: Path) -> "LinearChainCRF":
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model_file))
+        info = tagger.info()
+        labels = sorted(info.labels, key=lambda label: int(info.labels[label]))
+        label_ids = {label: i for i, label in enumerate(labels)}
+        attributes = sorted({attribute for attribute, _ in info.state_features})
+        attribute_ids = {attribute: i for i, attribute in enumerate(attributes)}
+        state = np.zeros((len(attributes), len(labels)))
+        for (attribute, label), weight in info.state_features.items():
+            state[attribute_ids[attribute], label_ids[label]] = weight
+        transitions = np.zeros((len(labels), len(labels)))
+        for (source, target), weight in info.transitions.items():
+            transitions[label_ids[source], label_ids[target]] = weight
+        tagger.close()
+        return cls(labels, attributes, state, transitions)
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, labels=np.array(self.labels), attributes=np.array(self.attributes),
+                            state=self.state[: self.unknown], transitions=self.transitions)
+
+    @classmethod
+    def load(cls, path: Path) -> "LinearChainCRF":
+        arrays = np.load(path)
+        return cls(arrays["labels"].tolist(), arrays["attributes"].tolist(), arrays["state"], arrays["transitions"])
+
+    def tag(self, columns: list[tuple[str, list[str]]]) -> list[str]:
+        """The best tag sequence for a text's feature columns."""
+        if not columns or not columns[0][1]:
+            return []
+        unknown = repeat(self.unknown)  # the row an attribute the model never saw reads
+        rows = np.array([list(map(self.rows.get(name, {}).get, values, unknown)) for name, values in columns])
+        scores = self.state[rows].sum(axis=0) + self.state[self.bias]
+        # run_viterbi reads edge_score[tag, next tag]: CRFsuite's transitions [from, to]
+        _, best = run_viterbi(scores, self.transitions)
+        return [self.labels[i] for i in best]
 
 
 # ---------------------------------------------------------------- person rules

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pycrfsuite
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +14,17 @@ from typer.testing import CliRunner
 
 from nlp.cli import app
 from nlp.corpus import doc_to_record
-from nlp.ner import bioes_spans, bioes_tags, char_batches, crf_features, read_gazetteer, text_pieces, word_tags
+from nlp.ner import (
+    LinearChainCRF,
+    bioes_spans,
+    bioes_tags,
+    char_batches,
+    crf_features,
+    feature_columns,
+    read_gazetteer,
+    text_pieces,
+    word_tags,
+)
 from nlp.pipeline import build_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +204,11 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     model = build_pipeline("jieba", exclude=("quotes",))
     model.replace_pipe("ner", "char_ner", config={"model_dir": str(tmp_path / "out" / "model")})
     assert ("江泽民", "PER") in ents(model("国家主席江泽民会见了外宾。"))
+    # the shipped form of the model tags exactly as CRFsuite does with the model it trained
+    crfsuite = pycrfsuite.Tagger()
+    crfsuite.open(str(tmp_path / "out" / "model.crfsuite"))
+    crf = LinearChainCRF.load(tmp_path / "out" / "model" / "crf_entities" / LinearChainCRF.FILE)
+    for text in [t for t, _ in sentences] + ["朱镕基会见了李鹏。", "外", "北京上海广州。李"]:
+        tags = word_tags(text)
+        assert crf.tag(feature_columns(text, tags)) == crfsuite.tag(crf_features(text, tags)), text
+    assert crf.tag(feature_columns("", [])) == []
