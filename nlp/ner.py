@@ -7,9 +7,10 @@ doc.text, splits the outer tokens at entity boundaries and sets doc.ents.
 The inner pipeline (nlp/models/ner/) is:
   tokenizer "nlp.char_features.v1" - one token per character; doc._.word_tags = each
       character's place in its jieba word (B/M/E/S), the word length and its dictionary POS;
-  crf_entities - a linear-chain CRF (CRFsuite) over BIOES tags, its features the characters,
-      bigrams and trigrams around each one, and the jieba words and tags around it (the
-      dictionary's nr/ns/nt act as a lexicon); labels PER / LOC / ORG;
+  crf_entities - a linear-chain CRF over BIOES tags, its features the characters, bigrams and
+      trigrams around each one, and the jieba words and tags around it (the dictionary's
+      nr/ns/nt act as a lexicon); labels PER / LOC / ORG. CRFsuite trains it (nlp train ner);
+      it ships and runs as arrays (LinearChainCRF);
   person_rules (added at load time): trims title words off PER spans, adds surname + honorific
       persons (王女士, 李某);
   entity_ruler (added at load time for a user gazetteer, overwrite_ents=True: it wins).
@@ -362,16 +363,17 @@ def person_rules(doc: Doc) -> Doc:
     title (王女士, 李某, 耿书记) is a person and replaces the entities inside it (the model often marks
     the surname alone)."""
     spans = []
+    text = doc.text  # Doc.text joins every token anew
     for ent in doc.ents:
         if ent.label_ == "PER":
             lead = LEADING_TITLES.match(ent.text)
             if lead and lead.end() < len(ent.text) - 1:
                 ent = Span(doc, ent.start + lead.end(), ent.end, label="PER")  # one token a character
-            cut = _title_cut(doc.text, ent.start_char, ent.end_char)
+            cut = _title_cut(text, ent.start_char, ent.end_char)
             if cut and FULL_NAME.fullmatch(ent.text[:cut]):
                 ent = Span(doc, ent.start, ent.start + cut, label="PER")  # 李渭清教授 -> 李渭清
         spans.append(ent)
-    for match in HONORIFIC.finditer(doc.text):
+    for match in HONORIFIC.finditer(text):
         start, end = match.span()
         if doc._.word_tags[start][:1] in ("M", "E"):
             continue  # the "surname" ends a word: 承包某, 业余教授, 接任院长
@@ -444,9 +446,10 @@ class CharNER:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64):
         # batch by batch: the stream may be a whole corpus, which must never sit in memory
         for batch in minibatch(docs, size=batch_size):
-            pieces = [(i, start, end) for i, doc in enumerate(batch) for start, end in text_pieces(doc.text)]
+            whole = [doc.text for doc in batch]  # Doc.text joins every token anew: once a doc
+            pieces = [(i, start, end) for i, text in enumerate(whole) for start, end in text_pieces(text)]
             found: list[list[tuple[int, int, str]]] = [[] for _ in batch]
-            texts = [batch[i].text[start:end] for i, start, end in pieces]
+            texts = [whole[i][start:end] for i, start, end in pieces]
             chars = (c for group in char_batches(texts) for c in self.inner.pipe(group, batch_size=len(group)))
             for (i, start, _), piece in zip(pieces, chars):
                 found[i] += [(start + e.start_char, start + e.end_char, e.label_) for e in piece.ents]
