@@ -1,7 +1,7 @@
 """Throughput, memory and start-up of `nlp annotate`, against raw jieba measured in the same run.
 
     python bench/throughput.py [--size-mb 5] [--segmenters pkuseg,jieba,char] [--processes 1,2]
-                               [--json out/throughput.json]
+                               [--stages ...] [--repeat 1] [--json out/throughput.json]
 
 The corpus is fixed: the seed article plus the People's Daily test paragraphs (`nlp data fetch`
 writes them to $NLP_DATA_DIR), repeated to --size-mb of UTF-8 JSONL. The baseline is raw
@@ -13,6 +13,8 @@ annotating one short document (the best of three). Ratios are what to compare ac
 chars/s depend on the machine and its load, which drifts on a shared machine (the baseline has
 been seen to halve within an hour), so the baseline is measured again around every run (a few
 seconds each), and each run's ratio is taken against the mean of the two measurements beside it.
+With --repeat N every configuration runs N times and its row is the run of median ratio, with
+the range of the N ratios beside it: one run's ratio has been seen to move by a third.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def main() -> None:
     parser.add_argument("--segmenters", default="pkuseg,jieba,char")
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--stages", default=",".join(STAGE_SETS), help="stage sets to run: " + ", ".join(STAGE_SETS))
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration; the row is the run of median ratio, with the range")
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nlp-bench-"))
@@ -94,23 +97,30 @@ def main() -> None:
             for processes in map(int, args.processes.split(",")):
                 command = [*NLP, "annotate", str(corpus), "-o", str(work / "out.jsonl"), "-q", "--segmenter", segmenter,
                            "--n-process", str(processes), *STAGE_SETS[stages]]
-                seconds, rss = run(command)
-                after = jieba_rate(texts)
-                local = (before + after) / 2
-                row = {"segmenter": segmenter, "stages": stages, "processes": processes, "chars_per_s": chars / seconds,
-                       "ratio": chars / seconds / local, "baseline_chars_per_s": local, "peak_rss_mb": rss, "startup_s": startup}
-                before = after
+                trials = []  # (chars/s, raw jieba chars/s around the run, peak RSS)
+                for _ in range(args.repeat):
+                    seconds, rss = run(command)
+                    after = jieba_rate(texts)
+                    trials.append((chars / seconds, (before + after) / 2, rss))
+                    before = after
+                ratios = sorted(speed / local for speed, local, _ in trials)
+                speed, local, rss = sorted(trials, key=lambda t: t[0] / t[1])[len(trials) // 2]  # the median run
+                row = {"segmenter": segmenter, "stages": stages, "processes": processes, "chars_per_s": speed,
+                       "ratio": speed / local, "ratio_min": ratios[0], "ratio_max": ratios[-1], "runs": len(trials),
+                       "baseline_chars_per_s": local, "peak_rss_mb": max(t[2] for t in trials), "startup_s": startup}
                 rows.append(row)
+                spread = f" [{ratios[0]:.3f}-{ratios[-1]:.3f}]" if len(trials) > 1 else ""
                 print(f"{segmenter:7} {stages:10} {processes} proc {row['chars_per_s']:10,.0f} chars/s "
-                      f"{row['ratio']:6.3f}x (raw jieba {local:,.0f})  {rss:6.0f} MB  start-up {startup:.2f} s", flush=True)
+                      f"{row['ratio']:6.3f}x{spread} (raw jieba {local:,.0f})  {row['peak_rss_mb']:6.0f} MB  start-up {startup:.2f} s", flush=True)
     baseline_after = jieba_rate(texts)
     print(f"raw jieba.lcut again after the runs: {baseline_after:,.0f} chars/s ({baseline_after / baseline:.2f} of the first)")
     print()
-    print("| segmenter | stages | processes | chars/s | raw jieba chars/s | x raw jieba | peak RSS MB | start-up s |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| segmenter | stages | processes | chars/s | raw jieba chars/s | x raw jieba | range of x (runs) | peak RSS MB | start-up s |")
+    print("|---|---|---:|---:|---:|---:|---|---:|---:|")
     for row in rows:
         print(f"| {row['segmenter']} | {row['stages']} | {row['processes']} | {row['chars_per_s']:,.0f} | "
-              f"{row['baseline_chars_per_s']:,.0f} | {row['ratio']:.3f} | {row['peak_rss_mb']:.0f} | {row['startup_s']:.2f} |")
+              f"{row['baseline_chars_per_s']:,.0f} | {row['ratio']:.3f} | {row['ratio_min']:.3f}-{row['ratio_max']:.3f} ({row['runs']}) | "
+              f"{row['peak_rss_mb']:.0f} | {row['startup_s']:.2f} |")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         figures = {"documents": len(texts), "chars": chars, "bytes": corpus.stat().st_size, "baseline_chars_per_s": baseline,
