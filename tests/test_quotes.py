@@ -193,6 +193,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # the person addressed does not speak; 她 is the object of 招呼, not the subject
         ("莱奇法官对衣领上还别有加拿大最高勋章的伊格尔森说：“你因伤害别人而变得如此无耻，完全是咎由自取。”", 0, "莱奇"),
         ("一进家门，妈妈没招呼她吃饭，问道：“你下午到哪儿疯去了？晚报呢？牛奶呢？”", 0, "妈妈"),
+        # an adverb after the head noun opens the predicate: the description ends at 妈妈
+        ("妈妈不生气，用手指捅捅我和弟弟的脑瓜儿说：“来，妈教你们包花边饺！”", 0, "妈妈"),
         # a description never named stays the speaker; surname + title is the person named in full
         ("当问及这种导尿管有什么消毒措施时，这位女工说：“有，有，出厂前要拿开水烫好几遍呢。”", 0, "这位女工"),
         ("周小燕的学生们在台上都是超水平发挥，轰动一时。周教授后来对记者风趣地说：“真是仓促来京，差一点吓得不敢来了。”", 0, "周小燕"),

@@ -296,6 +296,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
         is_title = pair.word in TITLE_SET  # jieba tags some as idioms: 发言人/l
         if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title:
             break
+        if kept and pair.flag.startswith("d") and not inside:
+            break  # an adverb after the head noun opens the predicate: 妈妈不生气 -> 妈妈
         length += len(pair.word)
         if (pair.flag.startswith(HEAD_TAGS) or is_title) and pair.word not in DEMONSTRATIVES:
             kept = length  # a description ends in its head noun
