@@ -32,10 +32,10 @@ import jieba.posseg
 import numpy as np
 import pycrfsuite
 import spacy
-from spacy_pkuseg.inference import run_viterbi
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch, registry
+from spacy_pkuseg.inference import run_viterbi
 
 from nlp.corpus import word_offsets
 
