@@ -81,6 +81,12 @@ def test_partial_quote_inside_reported_speech(jieba_pipeline):
     assert direct(jieba_pipeline, text) == [("“标志着我们双边关系中的历史性时刻”", "direct", "恩佐", "致辞说")]
 
 
+def test_evaluative_quote_ending_reported_speech(jieba_pipeline):
+    # an adjective phrase ends the speaker's sentence: their words, not a term (dev split)
+    text = "而国际泳联秘书长依然认为，四年的禁赛实在是“徒劳而昂贵的”。"
+    assert direct(jieba_pipeline, text) == [("“徒劳而昂贵的”", "direct", "国际泳联秘书长", "认为")]
+
+
 def test_description_speaker(jieba_pipeline):
     text = "一位家长说：“孩子打这种电话，我们大人并不知道。”"
     assert direct(jieba_pipeline, text) == [("“孩子打这种电话，我们大人并不知道。”", "direct", "一位家长", "说")]

@@ -28,7 +28,7 @@ from nlp.quotes.speakers import Passage, char_span, clause_start, find_speaker, 
 AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
 SPEECH_PUNCT = set("。！？，；…!?,;")
 # Verbs and the aspect particles that only follow verbs (着, 了, 过): evidence of a clause.
-VERBAL = ("v", "uz", "ul", "ug")
+VERBAL = ("v", "uz", "ul", "ug", "a")  # a predicative adjective is a verb: 实在是“徒劳而昂贵的”
 SENTENCE_CLOSE = set("。！？…!?\n") | {""}
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
