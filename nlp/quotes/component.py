@@ -107,7 +107,8 @@ class QuoteFinder:
         match = cues.cue_before_quote().search(text, max(0, start - self.max_subject_chars - 12), start)
         if match is not None and match["addressee"] and (
             (not match["punct"] and not _object_of_cue(text, match["addressee"], start, end))
-            or (match["punct"] in "，," and len(match["addressee"]) > 4)
+            # more than four characters before a comma or no mark: a term's context (称这一地区是“海明威的故乡”)
+            or (match["punct"] != "：" and match["punct"] != ":" and len(match["addressee"]) > 4)
         ):
             match = None  # an addressee (告诫我们，/ 告诉库克：) stands between a cue and its mark
         if match is not None and not cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
@@ -212,7 +213,8 @@ def _reported_words(text: str, start: int, end: int) -> bool:
 
 def _object_of_cue(text: str, addressee: str, start: int, end: int) -> bool:
     """Words said to someone or of something, with no punctuation after the cue's object:
-    他指示部供应司“要搞好……”。, 称美国人民是“伟大的人民”，, 说这是“领导捞油水，百姓吃苦头”。
+    他指示部供应司“要搞好……”。, 说这是“领导捞油水，百姓吃苦头”。 (an object of more than four
+    characters is left out before this: 称这一地区是“海明威的故乡”)
     Not a name given (称之为“……”), a term the object modifies (提出的“中国光明工程”), a short
     term equated (说是“水落石出”), nor a quoted term inside a longer clause (表示对“……”的支持)."""
     size = end - start - 2
