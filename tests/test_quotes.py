@@ -228,6 +228,11 @@ def test_quote_takes_the_person_the_narrative_after_it_opens_with(jieba_pipeline
     assert direct(jieba_pipeline, text)[-1][2] != "记者"
 
 
+def test_words_in_the_first_person_after_the_doings_of_the_sentence_s_person(jieba_pipeline):
+    text = "“不知诸位听说过关于珠江的故事没有？”童志成扫了大家一眼，“我听人家讲过，觉得还是有一点意思。”"
+    assert direct(jieba_pipeline, text)[-1][:3] == ("“我听人家讲过，觉得还是有一点意思。”", "direct", "童志成")
+
+
 def test_quoted_sentence_alone_continues_the_person_of_the_sentence_before(jieba_pipeline):
     # PD dev: a time clause before the subject; the quote has no attributing clause of its own
     text = "１９９０年５月，刚刚满６０岁的梁军从哈尔滨市农机局总工程师的岗位上离休了。“在家的８年，真是平平淡淡的８年。”每天早上准时起床。"

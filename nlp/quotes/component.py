@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
-from nlp.quotes.speakers import Passage, char_span, clause_start, find_speaker, subject_after, subject_before
+from nlp.quotes.speakers import Passage, char_span, clause_start, find_speaker, sentence_subject, subject_after, subject_before
 
 # What may follow a quote that is the whole object of a cue or a clause of speech (称“太恐怖”。).
 AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
@@ -30,6 +30,7 @@ SPEECH_PUNCT = set("。！？，；…!?,;")
 # Verbs and the aspect particles that only follow verbs (着, 了, 过): evidence of a clause.
 VERBAL = ("v", "uz", "ul", "ug", "a")  # a predicative adjective is a verb: 实在是“徒劳而昂贵的”
 SENTENCE_CLOSE = set("。！？…!?\n") | {""}
+FIRST_PERSON = re.compile("[我咱]")
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
 # A colon after these introduces a name, a sign or an amended text, not speech.
@@ -243,6 +244,12 @@ def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribu
     para_end = len(text) if para_end < 0 else para_end
     before = text[para_start:start].rstrip()
     if before and before[-1] not in cues.SENTENCE_END + "；”」』）)":
+        if before[-1] in "，," and FIRST_PERSON.search(text, start, end):
+            # 科雷眨了眨眼，用右手食指按住脑门穴，“这个嘛，让我……”: words in the first person after
+            # the doings of the person the sentence opens with
+            opener = sentence_subject(passage, start)
+            if opener is not None:
+                return Attribution(opener, None)
         return None  # 上面写着：“……” / ……的“老吾老”: part of a sentence of narrative
     full_sentence = text[end - 2] in cues.SENTENCE_END + "…"
     if not full_sentence and text[end : end + 1] not in SENTENCE_CLOSE | set("“「『；"):

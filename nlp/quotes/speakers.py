@@ -154,6 +154,13 @@ def subject_before(passage: Passage, start: int) -> Span | None:
     return next(filter(None, (_subject_person(passage, a, b) for a, b in clauses)), None)
 
 
+def sentence_subject(passage: Passage, offset: int) -> Span | None:
+    """The person the sentence around OFFSET opens with, in its first clause (科雷眨了眨眼，…)."""
+    sentence_start = _sentence_start(passage.text, offset)
+    first = next(reversed(_clauses_before(passage.text, sentence_start, offset)), None)
+    return _subject_person(passage, *first) if first else None
+
+
 def _subject_person(passage: Passage, start: int, end: int) -> Span | None:
     """The person a clause opens with, bare or after a modifier ending in 的 (缓过神来的李少英,
     孔繁森逝世前就已经入党的孔玲), but not one that is itself a modifier (丁玉珍的女儿)."""
