@@ -21,7 +21,10 @@ from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 PRONOUNS = re.compile("他们|她们|他|她")
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
-LEADING = re.compile(r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据)+")
+LEADING = re.compile(
+    r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据)+"
+    r"|(?:曾|也|还|又)?有(?![人关些的点所])"  # 曾有观众问: the one who asks is 观众 (有人 is no source)
+)
 # When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
 TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
 # What stands between a subject and its cue: adverbs, manner (兴奋地, never taking the pronoun of
