@@ -235,6 +235,13 @@ def test_words_in_the_first_person_after_the_doings_of_the_sentence_s_person(jie
     assert direct(jieba_pipeline, text)[-1][:3] == ("“我听人家讲过，觉得还是有一点意思。”", "direct", "童志成")
 
 
+def test_first_person_words_among_sentences_about_someone_are_theirs(jieba_pipeline):
+    # the sentences before are about the man, none opens with him (dev split)
+    text = ("６２岁的“阿巴基”同我算起了一笔细账。他家一共有六口人，除了儿子以外，还有两个闺女。"
+            "１９９７年卖大米４５００公斤，收入１．５万元；还卖了两头猪，收入２３５０元。“种责任田之前，我们家的日子是很苦的，现在日子很好过。”")
+    assert direct(jieba_pipeline, text)[-1][2] == "阿巴基"
+
+
 def test_quoted_sentence_alone_continues_the_person_of_the_sentence_before(jieba_pipeline):
     # PD dev: a time clause before the subject; the quote has no attributing clause of its own
     text = "１９９０年５月，刚刚满６０岁的梁军从哈尔滨市农机局总工程师的岗位上离休了。“在家的８年，真是平平淡淡的８年。”每天早上准时起床。"

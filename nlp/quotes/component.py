@@ -22,7 +22,16 @@ from spacy.tokens import Doc, Span
 
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
-from nlp.quotes.speakers import Passage, char_span, clause_start, find_speaker, sentence_subject, subject_after, subject_before
+from nlp.quotes.speakers import (
+    Passage,
+    char_span,
+    clause_start,
+    find_speaker,
+    resolve_person,
+    sentence_subject,
+    subject_after,
+    subject_before,
+)
 
 # What may follow a quote that is the whole object of a cue or a clause of speech (称“太恐怖”。).
 AFTER_SPEECH = set("。，！？；、…：,.!?;\n")
@@ -266,5 +275,10 @@ def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribu
         following = next((a for (s, _), a in direct.items() if s == next_start), None)
         return Attribution(following.speaker if following else None, None)
     if full_sentence and (not before or before[-1] in cues.SENTENCE_END):
-        return Attribution(subject_before(passage, start), None)
+        person = subject_before(passage, start)
+        if person is None and FIRST_PERSON.search(text, start, end):
+            # words in the first person among sentences about someone: the paragraph's last person
+            person = resolve_person(passage, start)
+            person = person if person is not None and person.start_char >= para_start else None
+        return Attribution(person, None)
     return None
