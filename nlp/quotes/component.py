@@ -20,13 +20,16 @@ import jieba.posseg
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from nlp.corpus import word_offsets
+from nlp.ner import split_at
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
 from nlp.quotes.speakers import (
+    Mention,
     Passage,
-    char_span,
     clause_start,
     find_speaker,
+    mention,
     resolve_person,
     sentence_subject,
     subject_after,
@@ -74,8 +77,8 @@ for _name in ("speaker", "cue"):
 
 @dataclass
 class Attribution:
-    speaker: Span | None
-    cue: Span | None
+    speaker: Span | Mention | None
+    cue: Span | Mention | None
     clause_end: int = -1  # where a cue after a quote ends: reported content may follow it
 
 
@@ -103,8 +106,11 @@ class QuoteFinder:
                 found = _same_turn(passage, (start, end), direct)
                 if found is not None:
                     direct[(start, end)] = found
-        spans = [_quote_span(doc, s, e, "direct", a) for (s, e), a in direct.items()]
-        spans += [_quote_span(doc, s, e, "indirect", a) for (s, e), a in indirect.items()]
+        found = [(s, e, "direct", a) for (s, e), a in direct.items()] + [(s, e, "indirect", a) for (s, e), a in indirect.items()]
+        # speakers and cues as offsets before any token is split: a Span's offsets come from its tokens
+        found = [(s, e, kind, _offsets(a.speaker), _offsets(a.cue)) for s, e, kind, a in found]
+        _split_tokens_at(doc, [m for *_, speaker, cue in found for m in (speaker, cue) if m is not None])
+        spans = [_quote_span(doc, *quote) for quote in found]
         doc.spans[self.spans_key] = sorted((q for q in spans if q is not None), key=lambda q: q.start_char)
         return doc
 
@@ -112,7 +118,7 @@ class QuoteFinder:
 
     def _before(self, passage: Passage, start: int, end: int) -> Attribution | None:
         """某某说：“…” / 某某表示，“…” / 称“…” / 某某双眼含泪：“…”"""
-        text, doc = passage.text, passage.doc
+        text = passage.text
         follows = text[end : end + 1]
         match = cues.cue_before_quote().search(text, max(0, start - self.max_subject_chars - 12), start)
         if match is not None and match["addressee"] and (
@@ -126,7 +132,7 @@ class QuoteFinder:
                 return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
             cue_start, cue_end = match.span("cue")
             subject_start = clause_start(text, cue_start, self.max_subject_chars)
-            return Attribution(find_speaker(passage, subject_start, cue_start), char_span(doc, cue_start, cue_end))
+            return Attribution(find_speaker(passage, subject_start, cue_start), mention(passage, cue_start, cue_end))
         if start > 0 and text[start - 1] in "：:":
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
@@ -135,7 +141,7 @@ class QuoteFinder:
 
     def _after(self, passage: Passage, start: int, end: int) -> Attribution | None:
         """“…”某某说"""
-        text, doc = passage.text, passage.doc
+        text = passage.text
         match = cues.cue_after_quote().match(text, end)
         if match is None or cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             return None
@@ -143,14 +149,14 @@ class QuoteFinder:
         if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER"):
             return None
         cue_start, cue_end = match.span("cue")
-        return Attribution(speaker, char_span(doc, cue_start, cue_end), cue_end)
+        return Attribution(speaker, mention(passage, cue_start, cue_end), cue_end)
 
     # ------------------------------------------------------------ indirect speech
 
     def _indirect(self, passage: Passage, marks: list[tuple[int, int]], direct: dict) -> dict[tuple[int, int], Attribution]:
         """某某表示，……。: the content up to the end of its sentence, or up to a quote of the
         speaker's own words inside it, which becomes direct speech of the same speaker."""
-        text, doc = passage.text, passage.doc
+        text = passage.text
         found = {}
         after_quote = {a.clause_end: a for a in direct.values() if a.clause_end >= 0}
         for match in cues.cue_opening_indirect().finditer(text):
@@ -167,7 +173,7 @@ class QuoteFinder:
                 speaker = find_speaker(passage, subject_start, cue_start)
                 if speaker is None:
                     continue
-                attribution = Attribution(speaker, char_span(doc, cue_start, cue_end))
+                attribution = Attribution(speaker, mention(passage, cue_start, cue_end))
             content_start = match.end()
             content_end = _sentence_end(text, content_start)
             inner = [(s, e) for s, e in marks if content_start <= s and e <= content_end]
@@ -181,12 +187,27 @@ class QuoteFinder:
         return found
 
 
-def _quote_span(doc: Doc, start: int, end: int, kind: str, attribution: Attribution) -> Span | None:
-    span = char_span(doc, start, end)
+def _offsets(mention: Span | Mention | None) -> Mention | None:
+    return None if mention is None else Mention(mention.start_char, mention.end_char, mention.text, mention.label_)
+
+
+def _split_tokens_at(doc: Doc, mentions: list[Mention]) -> None:
+    """Make the edges of every speaker and cue token edges, so that each is exactly the text it
+    names (pkuseg's 叫席|国胜的 would give 国胜); the record keeps the segmenter's words."""
+    cuts = {o for m in mentions for o in (m.start_char, m.end_char)}
+    if not cuts or all(doc.char_span(m.start_char, m.end_char) is not None for m in mentions):
+        return
+    if doc._.words is None:
+        doc._.words = word_offsets(doc)
+    split_at(doc, cuts)
+
+
+def _quote_span(doc: Doc, start: int, end: int, kind: str, speaker: Mention | None, cue: Mention | None) -> Span | None:
+    span = doc.char_span(start, end, alignment_mode="contract") or doc.char_span(start, end, alignment_mode="expand")
     if span is not None:
         span._.kind = kind
-        span._.speaker = attribution.speaker
-        span._.cue = attribution.cue
+        span._.speaker = speaker
+        span._.cue = cue
     return span
 
 

@@ -11,6 +11,7 @@ a person.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import jieba.posseg
 from spacy.tokens import Doc, Span
@@ -19,11 +20,13 @@ from nlp.ner import TITLE_WORDS
 from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 
 PRONOUNS = re.compile("他们|她们|他|她")
+# a person named in a description: 一位叫扎西的老牧民
+CALLED = re.compile("[位名个]叫(?P<name>[\u4e00-\u9fff·]{2,4}?)的")
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
     r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据)+"
-    r"|(?:曾|也|还|又)?有(?![人关些的点所])"  # 曾有观众问: the one who asks is 观众 (有人 is no source)
+    r"|(?:曾|也|还|又)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
 # When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
 TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
@@ -95,7 +98,7 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     if NO_SOURCE.fullmatch(passage.text, start, end):
         return None
     if DOCUMENTS.fullmatch(passage.text, start, end):
-        return _author(passage, start) or char_span(passage.doc, start, end)
+        return _author(passage, start) or mention(passage, start, end)
     law = _law(passage, start, end)
     if law is not None:
         return law
@@ -133,7 +136,7 @@ def subject_after(passage: Passage, end: int) -> Span | None:
         return person
     pronoun = PRONOUNS.match(text, end, clause_end)
     if pronoun:
-        return resolve_person(passage, end) or char_span(passage.doc, *pronoun.span())
+        return resolve_person(passage, end) or mention(passage, *pronoun.span())
     described = _description(passage, end, clause_end)
     if described is None or any(text.startswith(word, end) for word in DETERMINERS):
         return described
@@ -201,23 +204,26 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if people and people[-1].end_char == end and not addressed:
         joined = [e for e in people[:-1] if JOINED.fullmatch(passage.text, e.end_char, people[-1].start_char)]
         if joined:  # 赵化勇和晚会总策划邹友开告诉记者们: both say it
-            return char_span(passage.doc, joined[-1].start_char, end)
+            return mention(passage, joined[-1].start_char, end)
         return fullest_name(passage, people[-1])
+    called = CALLED.search(passage.text, start, end)
+    if not people and called:  # 一位叫席国胜的司机 where the NER missed the name
+        return mention(passage, *called.span("name"))
     pronoun = PRONOUNS.search(passage.text, start, end)
     # a subject opens the region (而他, （３）他); in 妈妈没招呼她吃饭 她 is an object
     if pronoun and pronoun.start() - max(start, clause_start(passage.text, pronoun.start(), 30)) <= 3 and (
         not people or pronoun.start() < people[0].start_char
     ):
-        return resolve_person(passage, pronoun.start()) or char_span(passage.doc, *pronoun.span())
+        return _antecedent(passage, pronoun.start()) or mention(passage, *pronoun.span())
     if people:
         first = people[0]
         body = PERSON_BODY.match(passage.text, first.end_char, end)
         if body:  # 克林顿政府表示: the government, not the man
-            return char_span(passage.doc, first.start_char, body.end())
+            return mention(passage, first.start_char, body.end())
         return fullest_name(passage, first)  # 克林顿总统今天宣布: not 今天 after the title
     titled = NAME_AFTER_TITLE.search(passage.text, start, end)
     if titled:
-        return char_span(passage.doc, *titled.span("name"))
+        return mention(passage, *titled.span("name"))
     organisations = [e for e in inside if e.label_ == "ORG"]
     if organisations and organisations[-1].end_char == end:
         return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
@@ -233,6 +239,28 @@ def resolve_person(passage: Passage, before: int) -> Span | None:
     """The fullest name of the most recent person mentioned before a character offset."""
     recent = [e for e in passage.ents if e.label_ == "PER" and e.end_char <= before]
     return fullest_name(passage, recent[-1]) if recent else None
+
+
+def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
+    """The person a pronoun stands for: the last person named before it, unless its own sentence
+    opens with a name the NER missed and jieba knows (高国珠听了很生气，他说 -> 高国珠)."""
+    person = resolve_person(passage, pronoun_start)
+    sentence_start = _sentence_start(passage.text, pronoun_start)
+    if person is not None and person.end_char > sentence_start:
+        return person
+    return _opening_name(passage, sentence_start, pronoun_start) or person
+
+
+def _opening_name(passage: Passage, start: int, end: int) -> Span | Mention | None:
+    """A name (jieba's nr) opening the first clause of text[start:end], a clause before END."""
+    text = passage.text
+    clause_end = next((i for i in range(start, end) if text[i] in SUBJECT_BREAK), end)
+    if clause_end == end:
+        return None
+    first = next(iter(jieba.posseg.cut(text[start:clause_end])), None)
+    if first is None or first.flag != "nr" or not 2 <= len(first.word) <= 4:
+        return None
+    return mention(passage, start, start + len(first.word))
 
 
 def _anaphoric(passage: Passage, start: int, end: int) -> Span | None:
@@ -282,7 +310,7 @@ def _law(passage: Passage, start: int, end: int) -> Span | None:
     """The law when the subject is one (numbering such as ３３． before it aside)."""
     first_han = next((i for i in range(start, end) if "\u4e00" <= passage.text[i] <= "\u9fff"), end)
     match = LAW.fullmatch(passage.text, first_han, end)
-    return char_span(passage.doc, match.start("law"), match.end("law")) if match else None
+    return mention(passage, match.start("law"), match.end("law")) if match else None
 
 
 def _organisation(passage: Passage, start: int, end: int) -> Span | None:
@@ -290,7 +318,7 @@ def _organisation(passage: Passage, start: int, end: int) -> Span | None:
 
 
 def _bare_name(passage: Passage, start: int, end: int) -> Span | None:
-    return char_span(passage.doc, start, end) if BARE_NAME.fullmatch(passage.text, start, end) else None
+    return mention(passage, start, end) if BARE_NAME.fullmatch(passage.text, start, end) else None
 
 
 def _description(passage: Passage, start: int, end: int) -> Span | None:
@@ -323,7 +351,7 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     phrase_end = start + len(phrase)
     # a modifier before a name (曾经三次任总统的希门尼斯): the name speaks, whatever label the NER gave it
     named = next((e for e in passage.ents if e.end_char == phrase_end and e.start_char > start and passage.text[e.start_char - 1] == "的"), None)
-    return named or char_span(passage.doc, start, phrase_end)
+    return named or mention(passage, start, phrase_end)
 
 
 def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
@@ -376,5 +404,19 @@ def clause_start(text: str, cue_start: int, limit: int) -> int:
     return start
 
 
-def char_span(doc: Doc, start: int, end: int) -> Span | None:
-    return doc.char_span(start, end, alignment_mode="contract") or doc.char_span(start, end, alignment_mode="expand")
+@dataclass(frozen=True)
+class Mention:
+    """A speaker or cue as the text gives it, whose edges may fall inside the segmenter's tokens
+    (叫席|国胜的: 席国胜); the quote stage splits the tokens at its edges before it stores it."""
+
+    start_char: int
+    end_char: int
+    text: str
+    label_: str = ""
+
+
+def mention(passage: Passage, start: int, end: int) -> Span | Mention | None:
+    """text[start:end] as a Span when it falls on token edges, else as a Mention."""
+    if start >= end:
+        return None
+    return passage.doc.char_span(start, end) or Mention(start, end, passage.text[start:end])
