@@ -199,6 +199,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # the person addressed does not speak; 她 is the object of 招呼, not the subject
         ("莱奇法官对衣领上还别有加拿大最高勋章的伊格尔森说：“你因伤害别人而变得如此无耻，完全是咎由自取。”", 0, "莱奇"),
         ("一进家门，妈妈没招呼她吃饭，问道：“你下午到哪儿疯去了？晚报呢？牛奶呢？”", 0, "妈妈"),
+        # a person of the pronoun's speaks, not the pronoun's referent (dev split)
+        ("几十年一如既往直至离开人世依然不舍。当他的儿子向摄制组讲起老人去世的情景时，十分平静：“父亲追随他崇敬的人到天国去了，是幸福的。”", 0, "他的儿子"),
         # 有 introducing the one who speaks is no part of the description (有人 stays no source)
         ("曾有观众问倪萍，“你是否还有什么话没写进《日子》中呢？”", 0, "观众"),
         # an adverb after the head noun opens the predicate: the description ends at 妈妈

@@ -214,7 +214,7 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if pronoun and pronoun.start() - max(start, clause_start(passage.text, pronoun.start(), 30)) <= 3 and (
         not people or pronoun.start() < people[0].start_char
     ):
-        return _antecedent(passage, pronoun.start()) or mention(passage, *pronoun.span())
+        return _kin_of(passage, pronoun) or _antecedent(passage, pronoun.start()) or mention(passage, *pronoun.span())
     if people:
         first = people[0]
         body = PERSON_BODY.match(passage.text, first.end_char, end)
@@ -239,6 +239,17 @@ def resolve_person(passage: Passage, before: int) -> Span | None:
     """The fullest name of the most recent person mentioned before a character offset."""
     recent = [e for e in passage.ents if e.label_ == "PER" and e.end_char <= before]
     return fullest_name(passage, recent[-1]) if recent else None
+
+
+def _kin_of(passage: Passage, pronoun: re.Match) -> Span | Mention | None:
+    """他的儿子, 她的同事: a person of the pronoun's, not the pronoun's referent (but 用他的话说 is his)."""
+    text = passage.text
+    if text[pronoun.end() : pronoun.end() + 1] != "的":
+        return None
+    following = next(iter(jieba.posseg.cut(text[pronoun.end() + 1 : pronoun.end() + 6])), None)
+    if following is None or not following.flag.startswith("n") or following.word[-1] not in PERSON_NOUN_ENDS:
+        return None
+    return mention(passage, pronoun.start(), pronoun.end() + 1 + len(following.word))
 
 
 def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
