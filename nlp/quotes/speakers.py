@@ -254,12 +254,21 @@ def _kin_of(passage: Passage, pronoun: re.Match) -> Span | Mention | None:
 
 def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
     """The person a pronoun stands for: the last person named before it, unless its own sentence
-    opens with a name the NER missed and jieba knows (高国珠听了很生气，他说 -> 高国珠)."""
+    or the one before opens with a name the NER missed and jieba knows (高国珠听了很生气，他说 ->
+    高国珠; 何长工曾多次要求……。他指示 -> 何长工)."""
     person = resolve_person(passage, pronoun_start)
     sentence_start = _sentence_start(passage.text, pronoun_start)
     if person is not None and person.end_char > sentence_start:
         return person
-    return _opening_name(passage, sentence_start, pronoun_start) or person
+    opening = _opening_name(passage, sentence_start, pronoun_start)
+    if opening is None and sentence_start > 0 and (person is None or person.end_char <= sentence_start):
+        previous_end = sentence_start - 1
+        while previous_end > 0 and passage.text[previous_end - 1] in "。！？!?”」』…":
+            previous_end -= 1  # ……思想”。: back into the sentence, past its closing marks
+        previous_start = _sentence_start(passage.text, previous_end)
+        if person is None or person.end_char <= previous_start:
+            opening = _opening_name(passage, previous_start, sentence_start)
+    return opening or person
 
 
 def _opening_name(passage: Passage, start: int, end: int) -> Span | Mention | None:
