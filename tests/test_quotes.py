@@ -203,6 +203,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("几十年一如既往直至离开人世依然不舍。当他的儿子向摄制组讲起老人去世的情景时，十分平静：“父亲追随他崇敬的人到天国去了，是幸福的。”", 0, "他的儿子"),
         # 有 introducing the one who speaks is no part of the description (有人 stays no source)
         ("曾有观众问倪萍，“你是否还有什么话没写进《日子》中呢？”", 0, "观众"),
+        # the person noun a relative clause ends in (the gold's 爷爷)
+        ("妈妈又问：“晚报呢？牛奶呢？”最护着孙女的爷爷不干了：“孩子不就今天忘了吗！她奶奶不是把报和奶取回来了吗！”", -1, "爷爷"),
         # an adverb after the head noun opens the predicate: the description ends at 妈妈
         ("妈妈不生气，用手指捅捅我和弟弟的脑瓜儿说：“来，妈教你们包花边饺！”", 0, "妈妈"),
         # a description never named stays the speaker; surname + title is the person named in full

@@ -105,7 +105,8 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     if start < end:
         speaker = (
             _named_speaker(passage, start, end) or _anaphoric(passage, start, end)
-            or _description(passage, start, end) or _organisation(passage, start, end) or _bare_name(passage, start, end)
+            or _description(passage, start, end) or _relative_head(passage, start, end)
+            or _organisation(passage, start, end) or _bare_name(passage, start, end)
         )
         if speaker is not None:
             return speaker
@@ -372,6 +373,18 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     # a modifier before a name (曾经三次任总统的希门尼斯): the name speaks, whatever label the NER gave it
     named = next((e for e in passage.ents if e.end_char == phrase_end and e.start_char > start and passage.text[e.start_char - 1] == "的"), None)
     return named or mention(passage, start, phrase_end)
+
+
+def _relative_head(passage: Passage, start: int, end: int) -> Span | Mention | None:
+    """The person noun a relative clause opening the subject ends in: 最护着孙女的爷爷不干了 -> 爷爷."""
+    offset, after_clause, verb = start, False, False
+    for pair in jieba.posseg.cut(passage.text[start:end]):
+        if after_clause and pair.flag.startswith("n") and pair.word[-1] in PERSON_NOUN_ENDS:
+            return mention(passage, offset, offset + len(pair.word))
+        after_clause = pair.word == "的" and verb  # a clause, not 有的学者
+        verb = verb or pair.flag.startswith("v") and pair.word != "有"
+        offset += len(pair.word)
+    return None
 
 
 def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
