@@ -71,6 +71,11 @@ def test_short_quote_as_whole_object_of_saying(jieba_pipeline):
     assert direct(jieba_pipeline, text) == [("“太恐怖”", "direct", "一名目击者", "称")]
 
 
+def test_a_list_of_quoted_objects_is_topics_not_speech(jieba_pipeline):
+    text = "以“新闻竞争说到底是发现的竞争”这一命题为主线，系统分析了“没有发现就没有新闻”、“从哪里发现新闻”、“怎样提高发现能力”等问题。"
+    assert direct(jieba_pipeline, text) == []
+
+
 def test_quoted_term_inside_reported_speech(jieba_pipeline):
     text = "李克强表示，“放管服”改革要继续深化。"
     assert direct(jieba_pipeline, text) == []

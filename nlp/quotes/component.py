@@ -127,6 +127,8 @@ class QuoteFinder:
             or (match["punct"] != "：" and match["punct"] != ":" and len(match["addressee"]) > 4)
         ):
             match = None  # an addressee (告诫我们，/ 告诉库克：) stands between a cue and its mark
+        if match is not None and not match["punct"] and _listed(text, start, end):
+            match = None  # 分析了“没有发现就没有新闻”、“从哪里发现新闻”: objects in a list are topics
         if match is not None and not cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             if follows and follows not in AFTER_SPEECH and not (match["punct"] and _reads_as_speech(text, start, end)):
                 return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
@@ -254,6 +256,11 @@ def _object_of_cue(text: str, addressee: str, start: int, end: int) -> bool:
         and addressee[-1] not in NAMING_AFTER_OBJECT
         and size >= (6 if addressee[-1] == "是" else 4)
     )
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """A quote in a list of quotes joined by 、: titles, slogans or topics."""
+    return text[end : end + 2] in ("、“", "、「", "、『") or text[max(0, start - 2) : start] in ("”、", "」、", "』、")
 
 
 def _reads_as_speech(text: str, start: int, end: int) -> bool:
