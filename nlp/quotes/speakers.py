@@ -262,7 +262,7 @@ def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
     if person is not None and person.end_char > sentence_start:
         return person
     opening = _opening_name(passage, sentence_start, pronoun_start)
-    if opening is None and sentence_start > 0 and (person is None or person.end_char <= sentence_start):
+    if opening is None and sentence_start > 0:
         previous_end = sentence_start - 1
         while previous_end > 0 and passage.text[previous_end - 1] in "。！？!?”」』…":
             previous_end -= 1  # ……思想”。: back into the sentence, past its closing marks
