@@ -197,9 +197,7 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     # a name whatever label the NER gave it)
     people = [
         e for e in inside
-        if _is_called(passage, e) or e.label_ == "PER" and (
-            passage.text[e.end_char : e.end_char + 1] != "的" or OWN_WORDS.match(passage.text, e.end_char + 1)
-        )
+        if _is_called(passage, e) or _owns_words(passage, e) or e.label_ == "PER" and passage.text[e.end_char : e.end_char + 1] != "的"
     ]
     addressed = len(people) > 1 and ADDRESSEE.search(passage.text, people[0].end_char, people[-1].start_char)
     if people and people[-1].end_char == end and not addressed:
@@ -229,6 +227,12 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if organisations and organisations[-1].end_char == end:
         return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
     return None
+
+
+def _owns_words(passage: Passage, entity: Span) -> bool:
+    """李宁的态度: a name whose words follow, whatever label the NER gave it (李宁 is also a brand)."""
+    text = passage.text
+    return entity.label_ != "LOC" and text[entity.end_char : entity.end_char + 1] == "的" and OWN_WORDS.match(text, entity.end_char + 1) is not None
 
 
 def _is_called(passage: Passage, entity: Span) -> bool:
