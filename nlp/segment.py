@@ -91,8 +91,8 @@ class PkusegFeatures:
         self.no_words = [NO_WORD] * len(self.lengths)
         # only a node pair that begins some dictionary word can begin one: most positions stop there
         self.word_starts = {word[:2] if "*" not in word else "".join(re.findall(r"\*\*Num|\*\*Letter|.", word, re.S)[:2]) for word in unigram}
-        self.no_pairs = {side: self.indices([f"ww.{side}.{NO_WORD}*{NO_WORD}"] * len(self.lengths) ** 2) for side in "lr"}
         self.no_word_rows = {side: self.indices([f"ww.{side}.{NO_WORD}*{NO_WORD}"] * len(self.lengths)) for side in "lr"}
+        self.no_pairs = {side: row * len(self.lengths) for side, row in self.no_word_rows.items()}
 
     def indices(self, keys: list[str]) -> list[int]:
         return [index for index in map(self.lookup, keys) if index is not None]
