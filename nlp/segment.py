@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from itertools import repeat
 from typing import Callable
 
 import numpy as np
@@ -54,114 +55,211 @@ NO_WORD = "**noWord"  # pkuseg's name for "no dictionary word here"
 
 
 def fast_pkuseg(model: Path):
-    """pkuseg with the same model and the same output, but its per-character feature lists built
-    for a whole text at once (PkusegFeatures). pkuseg's own extractor (untyped Cython) slices and
-    joins the dictionary-word candidates again for every character: 30 us a character, 30 times
-    its Viterbi decoding, and alone enough to hold the full pipeline below its throughput target."""
+    """pkuseg with the same model and the same words, its CRF's node scores computed by
+    PkusegScores for a whole text at once. pkuseg's own extractor (untyped Cython) slices and joins
+    the dictionary-word candidates again for every character: 30 us a character, 30 times its
+    Viterbi decoding, and alone enough to hold the full pipeline below its throughput target."""
     import spacy_pkuseg
-    from spacy_pkuseg import inference
-    from spacy_pkuseg.config import config
+    from spacy_pkuseg.inference import run_viterbi
 
     class FastPkuseg(spacy_pkuseg.pkuseg):
         def _cut(self, text: str) -> list[str]:
-            _, tags = inference.decodeViterbi_fast(self.features(list(self.feature_extractor.normalize_text(text))), self.model)
-            starts = [i for i, tag in enumerate(tags) if i == 0 or tag in self.word_start_tags]
+            _, tags = run_viterbi(self.scores(text), self.scores.edges)
+            starts = np.flatnonzero(self.word_start[tags]).tolist()
+            if not starts or starts[0]:
+                starts.insert(0, 0)
             return [text[start:end] for start, end in zip(starts, starts[1:] + [len(text)])]
 
     segmenter = FastPkuseg(str(model), user_dict=None)
-    extractor = segmenter.feature_extractor
-    segmenter.features = PkusegFeatures(extractor.feature_to_idx, extractor.unigram, config.wordMax, config.wordMin)
+    segmenter.scores = PkusegScores.load(model, segmenter)
     # pkuseg starts a word at every tag whose name holds a B (B, B_single)
-    segmenter.word_start_tags = {idx for idx, tag in segmenter.idx_to_tag.items() if "B" in tag}
+    segmenter.word_start = np.array(["B" in segmenter.idx_to_tag[i] for i in range(len(segmenter.idx_to_tag))])
     return segmenter
 
 
-class PkusegFeatures:
-    """The feature indices of every node of a text (a normalised character: itself, **Num or
-    **Letter), exactly those of pkuseg's FeatureExtractor.get_node_features_idx and in its order:
-    character n-grams around the node, dictionary words (lengths word_max..word_min) ending at it
-    and starting at it, then the pairs of words around it (ww.l: ending before it x starting at
-    it; ww.r: ending at it x starting after it). Each n-gram template is looked up for the whole
-    text at once, and the rows of positions with no dictionary word, most of them, are shared."""
+NUM = "**Num"
+LETTER = "**Letter"
+NODE = re.compile(r"\*\*Num|\*\*Letter|.", re.S)  # the nodes of a normalised string
+WORD_LENGTHS = range(2, 7)  # pkuseg's config.wordMin..wordMax, in nodes
+UNIGRAMS = ("c-2", "c-1", "c", "c1", "c2")  # the node at -2..2
+BIGRAMS = ("c-2c-1", "c-1c", "cc1")  # the node pairs at (-2, -1), (-1, 0), (0, 1)
+HASH_STEP = np.uint64(0x9E3779B97F4A7C15)
 
-    def __init__(self, feature_to_idx: dict[str, int], unigram: set[str], word_max: int, word_min: int):
-        self.lookup = feature_to_idx.get
-        self.unigram = unigram
-        self.lengths = range(word_max, word_min - 1, -1)
-        self.no_words = [NO_WORD] * len(self.lengths)
-        # only a node pair that begins some dictionary word can begin one: most positions stop there
-        self.word_starts = {word[:2] if "*" not in word else "".join(re.findall(r"\*\*Num|\*\*Letter|.", word, re.S)[:2]) for word in unigram}
-        self.no_word_rows = {side: self.indices([f"ww.{side}.{NO_WORD}*{NO_WORD}"] * len(self.lengths)) for side in "lr"}
-        self.no_pairs = {side: row * len(self.lengths) for side, row in self.no_word_rows.items()}
 
-    def indices(self, keys: list[str]) -> list[int]:
-        return [index for index in map(self.lookup, keys) if index is not None]
+def _hashes(windows: np.ndarray) -> np.ndarray:
+    """Per row of node ids, a 64-bit hash of its first 2, 3, .. 6 nodes (one column a length).
+    Ids count from 1 in it, so that a leading off-text or unknown node (id 0) still counts."""
+    with np.errstate(over="ignore"):  # the hash wraps around by design
+        ones = windows.astype(np.uint64) + np.uint64(1)
+        h = ones[:, 0]
+        columns = []
+        for k in range(1, windows.shape[1]):
+            h = h * HASH_STEP + ones[:, k]
+            columns.append(h)
+    return np.stack(columns, axis=1)
 
-    def __call__(self, nodes: list[str]) -> list[list[int]]:
-        words_from, words_to = self.words(nodes)
-        all_features = []
-        for i, chars in enumerate(self.char_ngrams(nodes)):
-            features = [0]
-            features += [index for index in chars if index is not None]
-            ending, starting = words_to[i], words_from[i]
-            if ending is not self.no_words:
-                features += self.indices(["w-1." + word for word in ending if word is not NO_WORD])
-            if starting is not self.no_words:
-                features += self.indices(["w1." + word for word in starting if word is not NO_WORD])
-            features += self.pairs("l", words_to[i - 1] if i > 0 else self.no_words, starting)
-            features += self.pairs("r", ending, words_from[i + 1])
-            all_features.append(features)
-        return all_features
 
-    def words(self, nodes: list[str]) -> tuple[list[list[str]], list[list[str]]]:
-        """For every node, per length, the dictionary word starting at it and the one ending at it
-        (or NO_WORD); a row with no word is self.no_words itself. words_from has one row more."""
-        n, lengths, no_words = len(nodes), self.lengths, self.no_words
-        words_from = []
-        for i in range(n - 1):
-            if nodes[i] + nodes[i + 1] not in self.word_starts:
-                words_from.append(no_words)
-                continue
-            row = ["".join(nodes[i : i + length]) if i + length <= n else NO_WORD for length in lengths]
-            row = [word if word in self.unigram else NO_WORD for word in row]
-            words_from.append(row if row != no_words else no_words)
-        words_from += [no_words] * (min(n, 1) + 1)
-        words_to = []
-        for i in range(n):
-            row = [words_from[i - length + 1][k] if i - length + 1 >= 0 else NO_WORD for k, length in enumerate(lengths)]
-            words_to.append(row if row != no_words else no_words)
-        return words_from, words_to
+def _lookup(table: dict[int, int], keys: np.ndarray, missing: int) -> np.ndarray:
+    """table[key] for every key (missing where absent). A dict beats np.searchsorted here: a text
+    asks for a few hundred keys, each a chain of cache misses in a sorted array."""
+    found = map(table.get, keys.ravel().tolist(), repeat(missing))
+    return np.fromiter(found, dtype=np.int64, count=keys.size).reshape(keys.shape)
 
-    def char_ngrams(self, nodes: list[str]):
-        """Per node, the indices (or None) of its n-gram templates, in pkuseg's order."""
-        lookup, n = self.lookup, len(nodes)
 
-        def shifted(prefix: str, offset: int) -> list[int | None]:
-            """The index of prefix + the node at i - offset, for every i (None off the text)."""
-            keys = [lookup(prefix + node) for node in nodes]
-            return [None] * offset + keys[: n - offset] if offset >= 0 else keys[-offset:] + [None] * -offset
+class PkusegScores:
+    """The node scores of pkuseg's CRF for a whole text, from numpy arrays: the same features as
+    pkuseg's FeatureExtractor.get_node_features_idx (nodes at -2..2, node pairs, dictionary words
+    of 2-6 nodes ending and starting at a node, pairs of words around it), each template looked
+    up for all nodes at once. A node is a character, **Num or **Letter. Node pairs are keyed by
+    their ids, dictionary words by a 64-bit hash of their ids, and are only looked for where a
+    word can start (the node pair there begins one). The tables are derived from pkuseg's feature
+    names (`derive`, a second of Python) and ship beside the model as tables.npz."""
 
-        bigrams = list(zip(nodes, nodes[1:]))
-        return zip(
-            shifted("c.", 0),
-            shifted("c-1.", 1),
-            [None] + [lookup(f"c-1c.{a}.{b}") for a, b in bigrams],
-            shifted("c1.", -1),
-            [lookup(f"cc1.{a}.{b}") for a, b in bigrams] + [None],
-            shifted("c-2.", 2),
-            [None, None] + [lookup(f"c-2c-1.{a}.{b}") for a, b in bigrams[: max(n - 2, 0)]],
-            shifted("c2.", -2),
-        )
+    FILE = "tables.npz"
 
-    def pairs(self, side: str, pres: list[str], posts: list[str]) -> list[int]:
-        if pres is self.no_words and posts is self.no_words:
-            return self.no_pairs[side]
-        prefix = f"ww.{side}."
-        no_word_row = self.no_word_rows[side] if posts is self.no_words else self.indices([f"{prefix}{NO_WORD}*{post}" for post in posts])
-        features = []
-        for pre in pres:
-            features += no_word_row if pre is NO_WORD else self.indices([f"{prefix}{pre}*{post}" for post in posts])
-        return features
+    def __init__(self, tables: dict[str, np.ndarray], weights: np.ndarray, n_tag: int):
+        from spacy_pkuseg.feature_extractor import FeatureExtractor as pkuseg_nodes
+
+        self.t = tables
+        n_feature = int(tables["n_feature"])
+        self.missing = n_feature  # the row of zeros that an absent feature reads
+        self.node = np.vstack([weights[: n_feature * n_tag].reshape(n_feature, n_tag), np.zeros((1, n_tag))])
+        # pkuseg's getLogYY: edge[previous, next] = 1 + the transition weight
+        self.edges = 1.0 + weights[n_feature * n_tag :].reshape(n_tag, n_tag).T.copy()
+        # code point -> node id; 0 for a character the model never saw (and off the text)
+        self.ids = np.zeros(0x110000, dtype=np.int64)
+        self.ids[tables["chars"]] = np.arange(3, 3 + len(tables["chars"]))
+        amp = self.ids[ord("&")]
+        self.ids[[ord(c) for c in pkuseg_nodes.num]] = 1
+        self.ids[[ord(c) for c in pkuseg_nodes.letter]] = 2
+        self.ids[[ord(c) for c in pkuseg_nodes.keywords]] = amp  # pkuseg renames them to & first
+        self.vocab = len(tables["chars"]) + 3
+        self.words = len(tables["w1_rows"]) - 1
+        self.pair_of = dict(zip(tables["pair_keys"].tolist(), range(len(tables["pair_keys"]))))
+        self.word_of = dict(zip(tables["word_keys"].tolist(), tables["word_ids"].tolist()))
+        self.word_pair_of = dict(zip(tables["ww_keys"].tolist(), tables["ww_rows"].tolist()))
+        # [node id, template]: the weights of c-2 .. c2, small enough to stay in the cache
+        self.unigram_weights = self.node[tables["uni"]]
+        # [node pair, template]: the weights of c-2c-1, c-1c, cc1, one block a pair; the last
+        # block is an unknown pair's (index -1): no features, and it begins no word
+        self.pair_weights = np.vstack([self.node[tables["pair_rows"]], np.zeros((1, 3, n_tag))])
+        self.pair_begins_word = np.append(tables["pair_begins_word"], False)
+
+    @classmethod
+    def load(cls, model: Path, segmenter) -> "PkusegScores":
+        path = model / cls.FILE
+        tables = dict(np.load(path)) if path.exists() else None
+        if tables is None or int(tables["n_feature"]) != segmenter.model.n_feature:
+            extractor = segmenter.feature_extractor
+            tables = cls.derive(extractor.feature_to_idx, extractor.unigram)
+        return cls(tables, segmenter.model.w, segmenter.model.n_tag)
+
+    def __call__(self, text: str) -> np.ndarray:
+        t, n = self.t, len(text)
+        ids = np.zeros(n + 10, dtype=np.int64)  # 2 off-text nodes before, 8 after
+        ids[2 : n + 2] = self.ids[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
+        window = np.lib.stride_tricks.as_strided(ids, (n, 8), (8, 8), writeable=False)  # nodes i-2 .. i+5
+        # pair[j]: the known node pair (j - 2, j - 1), or -1
+        pair = _lookup(self.pair_of, ids[: n + 2] * self.vocab + ids[1 : n + 3], -1)
+        by_pair = self.pair_weights[pair]
+        scores = self.unigram_weights[window[:, :5], np.arange(5)].sum(axis=1) + self.node[0]
+        scores += by_pair[:n, 0] + by_pair[1 : n + 1, 1] + by_pair[2:, 2]
+        # starting[i, k]: the dictionary word of WORD_LENGTHS[k] nodes starting at i, or -1; row n: none
+        starting = np.full((n + 1, 5), -1, dtype=np.int64)
+        can_start = np.flatnonzero(self.pair_begins_word[pair[2:]])
+        starting[can_start] = _lookup(self.word_of, _hashes(window[can_start, 2:]), -1)
+        shifted = np.vstack([np.full((6, 5), -1), starting])
+        ending = shifted[np.arange(n)[:, None] + 7 - np.array(WORD_LENGTHS), np.arange(5)]
+        # the rest is sparse: (position, feature row) for every word feature present
+        at_start, k_start = np.nonzero(starting[:n] >= 0)
+        at_end, k_end = np.nonzero(ending >= 0)
+        positions = [at_start, at_end]
+        rows = [t["w1_rows"][starting[at_start, k_start]], t["wm1_rows"][ending[at_end, k_end]]]
+        # word pairs, (ending before i | starting at i) and (ending at i | starting after i), keyed
+        # (side, word id + 1, word id + 1); most positions have no words and only the no-word pair
+        before = np.vstack([np.full((1, 5), -1), ending[:-1]])
+        base = self.words + 1
+        for side, (pre, post) in enumerate([(before, starting[:n]), (ending, starting[1:])]):
+            some = np.flatnonzero((pre >= 0).any(axis=1) | (post >= 0).any(axis=1))
+            keys = ((pre[some, :, None] + 1) * base + post[some, None, :] + 1).reshape(-1, 25)
+            at, k = np.nonzero(keys)
+            positions.append(some[at])
+            rows.append(_lookup(self.word_pair_of, keys[at, k] + side * base * base, self.missing))
+            no_word_pair = self.node[t["ww_no_words"][side]]
+            scores += 25 * no_word_pair
+            scores[some] -= (keys > 0).sum(axis=1)[:, None] * no_word_pair
+        weights = self.node[np.concatenate(rows)]
+        at = np.concatenate(positions)
+        for tag in range(scores.shape[1]):
+            scores[:, tag] += np.bincount(at, weights=weights[:, tag], minlength=n)
+        return scores
+
+    @classmethod
+    def derive(cls, feature_to_idx: dict[str, int], unigram: set[str]) -> dict[str, np.ndarray]:
+        """The lookup tables for pkuseg's feature names (see the class doc)."""
+        n_feature = max(feature_to_idx.values()) + 1
+        chars: dict[str, int] = {}
+
+        def node_id(node: str) -> int:
+            if node == NUM:
+                return 1
+            if node == LETTER:
+                return 2
+            return chars.setdefault(node, 3 + len(chars))
+
+        words = sorted(w for w in unigram if len(NODE.findall(w)) in WORD_LENGTHS)
+        word_index = {w: i for i, w in enumerate(words)}
+        word_nodes = np.zeros((len(words), 7), dtype=np.int64)
+        for i, w in enumerate(words):
+            nodes = [node_id(x) for x in NODE.findall(w)]
+            word_nodes[i, : len(nodes)] = nodes
+        lengths = np.array([len(NODE.findall(w)) for w in words], dtype=np.int64)
+        uni_features, pair_features, ww_features = [], [], []
+        w1_rows = np.full(len(words) + 1, n_feature, dtype=np.int32)  # the last: no word
+        wm1_rows = w1_rows.copy()
+        for name, idx in feature_to_idx.items():
+            template, _, value = name.partition(".")
+            if template in UNIGRAMS:
+                uni_features.append((node_id(value), UNIGRAMS.index(template), idx))
+            elif template in BIGRAMS:
+                a, b = value.split(".")
+                pair_features.append((node_id(a), node_id(b), BIGRAMS.index(template), idx))
+            elif template in ("w1", "w-1") and value in word_index:
+                (w1_rows if template == "w1" else wm1_rows)[word_index[value]] = idx
+            elif template == "ww":
+                side, _, both = value.partition(".")
+                for cut in (k for k, c in enumerate(both) if c == "*"):
+                    pre, post = both[:cut], both[cut + 1 :]
+                    if (pre in word_index or pre == NO_WORD) and (post in word_index or post == NO_WORD):
+                        ww_features.append(("lr".index(side), word_index.get(pre, -1) + 1, word_index.get(post, -1) + 1, idx))
+                        break
+        vocab = len(chars) + 3
+        uni = np.full((vocab, 5), n_feature, dtype=np.int32)
+        for node, column, idx in uni_features:
+            uni[node, column] = idx
+        # node pairs: those of the bigram features and those that begin a dictionary word
+        pair_rows: dict[int, list[int]] = {}
+        for a, b, column, idx in pair_features:
+            pair_rows.setdefault(a * vocab + b, [n_feature] * 3)[column] = idx
+        word_begins = set((word_nodes[:, 0] * vocab + word_nodes[:, 1]).tolist())
+        pair_keys = np.array(sorted(pair_rows.keys() | word_begins), dtype=np.int64)
+        base = len(words) + 1
+        ww = np.array(ww_features, dtype=np.int64).reshape(-1, 4)
+        ww_keys = ww[:, 0] * base**2 + ww[:, 1] * base + ww[:, 2]
+        no_words = [feature_to_idx.get(f"ww.{side}.{NO_WORD}*{NO_WORD}", n_feature) for side in "lr"]
+        hashes = _hashes(word_nodes)[np.arange(len(words)), lengths - 2] if len(words) else np.zeros(0, np.uint64)
+        by_hash, by_ww = np.argsort(hashes), np.argsort(ww_keys)
+        return {
+            "n_feature": np.array(n_feature),
+            "chars": np.array([ord(c) for c in chars], dtype=np.uint32),
+            "uni": uni,
+            "pair_keys": pair_keys,
+            "pair_rows": np.array([pair_rows.get(k, [n_feature] * 3) for k in pair_keys.tolist()], dtype=np.int32).reshape(-1, 3),
+            "pair_begins_word": np.array([k in word_begins for k in pair_keys.tolist()]),
+            "word_keys": hashes[by_hash], "word_ids": by_hash.astype(np.int64),
+            "w1_rows": w1_rows, "wm1_rows": wm1_rows,
+            "ww_keys": ww_keys[by_ww], "ww_rows": ww[by_ww, 3].astype(np.int32), "ww_no_words": np.array(no_words),
+        }
 
 
 # ---------------------------------------------------------------- user dictionaries
@@ -312,4 +410,6 @@ def ship_pkuseg(
     out.mkdir(parents=True, exist_ok=True)
     for name in ("features.msgpack", "weights.npz"):
         (out / name).write_bytes((Path(chosen["folder"]) / name).read_bytes())
+    features = srsly.read_msgpack(out / "features.msgpack")
+    np.savez_compressed(out / PkusegScores.FILE, **PkusegScores.derive(features["feature_to_idx"], set(features["unigram"])))
     return chosen

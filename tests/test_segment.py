@@ -55,23 +55,32 @@ def test_shipped_pkuseg_model_segments_to_the_pku_standard(monkeypatch):
     assert words(doc) == ["中共中央", "总书记", "、", "国家", "主席", "江", "泽民", "发表", "１９９８年", "新年", "讲话", "。"]
 
 
-def test_fast_pkuseg_features_and_words_are_pkusegs_own():
+def test_fast_pkuseg_scores_and_words_are_pkusegs_own():
     import json
     from pathlib import Path
 
+    import numpy as np
     import spacy_pkuseg
+    from spacy_pkuseg.inference import getLogYY
 
-    from nlp.segment import fast_pkuseg, pkuseg_model_dir
+    from nlp.segment import PkusegScores, fast_pkuseg, pkuseg_model_dir
 
     corpus = Path(__file__).parent.parent / "corpus"
     texts = [(corpus / "raw" / "kunshan_hitech_zone.txt").read_text(encoding="utf-8")]
     texts += [json.loads(line)["text"] for line in open(corpus / "gold" / "pd_dev_quotes.jsonl", encoding="utf-8")][:100]
-    texts += ["", "一", "１２月３１日，ＡＢＣ公司-2024/3", "中华人民共和国国务院总理"]  # edges, numbers, letters, keywords
+    # edges, numbers, letters, keywords, unknown and astral characters before a word
+    texts += ["", "一", "１２月３１日，ＡＢＣ公司-2024/3", "中华人民共和国国务院总理", "a.b*c:d 😀𠀀中国", "钠原子"]
     own, fast = spacy_pkuseg.pkuseg(str(pkuseg_model_dir()), user_dict=None), fast_pkuseg(pkuseg_model_dir())
-    extractor = own.feature_extractor
+    extractor, model = own.feature_extractor, own.model
+    shipped = fast.scores.t
+    derived = PkusegScores.derive(extractor.feature_to_idx, extractor.unigram)
+    assert shipped.keys() == derived.keys() and all(np.array_equal(shipped[k], derived[k]) for k in shipped)
     for text in texts:
         nodes = list(extractor.normalize_text(text))
-        assert fast.features(nodes) == [extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))], text
+        features = [extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))]
+        if nodes:
+            scores, _ = getLogYY(features, model.n_tag, model.n_feature * model.n_tag, model.w, 1.0)
+            assert np.allclose(fast.scores(text), scores, rtol=0, atol=1e-9), text
         assert fast.cut(text) == own.cut(text)
 
 
