@@ -5,7 +5,7 @@ Entities are found on characters whatever the segmenter, so a boundary inside a 
 doc.text, splits the outer tokens at entity boundaries and sets doc.ents.
 
 The inner pipeline (nlp/models/ner/) is:
-  tokenizer "nlp.char_features.v1" - one token per character; doc._.word_tags = each
+  tokenizer "nlp.char_features.v1" - one token per character; doc._.jieba.tags = each
       character's place in its jieba word (B/M/E/S), the word length and its dictionary POS;
   crf_entities - a linear-chain CRF over BIOES tags, its features the characters, bigrams and
       trigrams around each one, and the jieba words and tags around it (the dictionary's
@@ -38,6 +38,7 @@ from spacy.util import filter_spans, minibatch, registry
 from spacy_pkuseg.inference import run_viterbi
 
 from nlp.corpus import word_offsets
+from nlp.segment import lookup
 
 # jieba announces its dictionary loading on stderr, which would bury the progress bar and errors.
 jieba.setLogLevel(logging.WARNING)
@@ -64,15 +65,24 @@ def create_char_feature_tokenizer():
     return make
 
 
-# Per character of an inner doc: its jieba word tag (word_tags). A plain list, not token.tag_:
-# writing and reading a tag per token through spaCy's string store cost a fifth of the NER's time.
-if not Doc.has_extension("word_tags"):
-    Doc.set_extension("word_tags", default=None)
+@dataclass(frozen=True)
+class JiebaTags:
+    """What the character tokenizer read off a text, kept on the inner doc as doc._.jieba: the text
+    (Doc.text joins every token anew, and here a token is a character) and its characters' jieba
+    word tags (word_tags). A plain list, not token.tag_: writing and reading a tag per token
+    through spaCy's string store cost a fifth of the NER's time."""
+
+    text: str
+    tags: list[str]
+
+
+if not Doc.has_extension("jieba"):
+    Doc.set_extension("jieba", default=None)
 
 
 class CharFeatureTokenizer:
     """One token per character (whitespace included, so doc.text is the text), with the
-    characters' jieba word tags in doc._.word_tags."""
+    characters' jieba word tags in doc._.jieba."""
 
     def __init__(self, vocab):
         self.vocab = vocab
@@ -81,7 +91,7 @@ class CharFeatureTokenizer:
     def __call__(self, text: str) -> Doc:
         chars = list(text)
         doc = Doc(self.vocab, words=chars, spaces=[False] * len(chars))
-        doc._.word_tags = word_tags(text, self.tagger)
+        doc._.jieba = JiebaTags(text, word_tags(text, self.tagger))
         return doc
 
     # nothing to store: the tags come from jieba's dictionary
@@ -223,7 +233,7 @@ def make_crf_entities(nlp: Language, name: str) -> "CRFEntities":
 
 class CRFEntities:
     """Sets doc.ents from a linear-chain CRF over feature_columns; the docs come from the
-    nlp.char_features.v1 tokenizer (one token a character, doc._.word_tags)."""
+    nlp.char_features.v1 tokenizer (one token a character, doc._.jieba)."""
 
     def __init__(self):
         self.crf: LinearChainCRF | None = None
@@ -231,7 +241,7 @@ class CRFEntities:
     def __call__(self, doc: Doc) -> Doc:
         if self.crf is None:
             raise ValueError("crf_entities has no model: load a trained pipeline (nlp train ner)")
-        tags = self.crf.tag(feature_columns(doc.text, doc._.word_tags))
+        tags = self.crf.tag(doc._.jieba.text, doc._.jieba.tags)
         doc.ents = [Span(doc, start, end, label=label) for start, end, label in bioes_spans(tags)]
         return doc
 
@@ -252,12 +262,19 @@ class LinearChainCRF:
     """A CRF that CRFsuite trained, as arrays: a weight per (attribute, tag) and per tag pair.
 
     Tagging through CRFsuite spent most of its time handing it attribute strings (10 us a
-    character, half the NER): here a text's attributes become row numbers by one dict lookup per
-    template value, the state scores are one numpy gather and sum, and the best tag sequence comes
-    from pkuseg's compiled Viterbi (spacy-pkuseg, pinned for the segmenter). The tags are
-    CRFsuite's own (tested)."""
+    character, half the NER). Here the weights are regrouped by what they are looked up by: a
+    character's block holds its weights as c-2 .. c2, an adjacent character pair's as c-2c-1 ..
+    c1c2, a triple's as its three templates, a jieba tag's and a jieba word's likewise. A text's
+    characters, pairs, triples, tags and words are looked up once each, the state scores are a
+    few numpy gathers and sums, and the best tag sequence comes from pkuseg's compiled Viterbi
+    (spacy-pkuseg, pinned for the segmenter). The tags are CRFsuite's own (tested)."""
 
     FILE = "weights.npz"
+    CHARS = ("c-2", "c-1", "c0", "c1", "c2")
+    PAIRS = ("c-2c-1", "c-1c0", "c0c1", "c1c2")  # the pair starting at -2, -1, 0, 1
+    TRIPLES = ("c-2c-1c0", "c-1c0c1", "c0c1c2")  # the triple starting at -2, -1, 0
+    KINDS = "DAHP"  # _char_type's
+    TAG_KEY = 1 << 16  # c0t0's key: character id * TAG_KEY + tag id
 
     def __init__(self, labels: list[str], attributes: list[str], state: np.ndarray, transitions: np.ndarray):
         self.labels = list(labels)
@@ -270,7 +287,73 @@ class LinearChainCRF:
         for row, attribute in enumerate(self.attributes):
             name, _, value = attribute.partition("=")
             self.rows.setdefault(name, {})[value] = row
-        self.bias = self.rows.get(BIAS, {}).get("", self.unknown)
+        self.bias = self.state[self.rows.get(BIAS, {}).get("", self.unknown)]
+        rows = lambda name: self.rows.get(name, {})  # noqa: E731
+        # characters: an id each (the last: one the model never saw), a block of c-2 .. c2 weights
+        pairs = {v for name in self.PAIRS for v in rows(name)}
+        triples = {v for name in self.TRIPLES for v in rows(name)}
+        tag_chars = {v[0] for v in rows("c0t0")}
+        chars = sorted({v for name in self.CHARS for v in rows(name)} | set("".join(pairs | triples | set(rows("c-1c1")))) | tag_chars | {EDGE})
+        self.char_id = np.full(0x110000, len(chars), dtype=np.int64)
+        self.char_id[[ord(c) for c in chars]] = np.arange(len(chars))
+        self.chars = len(chars) + 1
+        self.char_weights = self.block(chars, self.CHARS)
+        self.char_kinds = np.array([self.KINDS.index(_char_type(c)) for c in chars] + [-1])
+        self.kind_weights = self.block([a + b + c for a in self.KINDS for b in self.KINDS for c in self.KINDS], ("ty",))[:, 0]
+        self.pair_of, self.pair_weights = self.keyed(sorted(pairs), self.PAIRS)
+        self.triple_of, self.triple_weights = self.keyed(sorted(triples), self.TRIPLES)
+        skips = sorted(rows("c-1c1"))
+        self.skip_of = dict(zip(self.keys(skips), (rows("c-1c1")[v] for v in skips)))
+        # jieba word tags: an id each, a block of (t-1 for the next character, t0 + p0 + pl, t1
+        # for the previous one); a tag the model never saw gets an id when first met
+        self.tag_of: dict[str, int] = {}
+        self.tag_weights = np.zeros((0, 3, len(self.labels)))
+        self.tag_ids([EDGE])  # id 0
+        self.tag_ids(sorted({v for name in ("t-1", "t0", "t1") for v in rows(name)} | {v[1:] for v in rows("c0t0")}))
+        self.char_tag_of = {
+            int(self.char_id[ord(v[0])]) * self.TAG_KEY + self.tag_of[v[1:]]: row for v, row in rows("c0t0").items()
+        }
+        # jieba words: an id each, a block of (w-1 for the next word, w0, w1 for the previous
+        # one); the last two ids: a word the model never saw, and the edge
+        words = sorted({v for name in ("w-1", "w0", "w1") for v in rows(name)} - {EDGE})
+        self.word_of = {w: i for i, w in enumerate(words)}
+        self.word_weights = self.block([*words, "\0", EDGE], ("w-1", "w0", "w1"))
+        self.word_edge = len(words) + 1
+
+    def block(self, values: list[str], templates: tuple[str, ...]) -> np.ndarray:
+        """[value, template]: the weights of template=value for every label; one row more, of zeros."""
+        table = [self.rows.get(name, {}) for name in templates]
+        index = [[rows.get(value, self.unknown) for rows in table] for value in values]
+        index.append([self.unknown] * len(templates))
+        return self.state[np.array(index, dtype=np.int64).reshape(-1, len(templates))]
+
+    def keys(self, grams: list[str]) -> list[int]:
+        """The integer key of character n-grams: their ids as digits in base self.chars."""
+        keys = []
+        for gram in grams:
+            key = 0
+            for char in gram:
+                key = key * self.chars + int(self.char_id[ord(char)])
+            keys.append(key)
+        return keys
+
+    def keyed(self, grams: list[str], templates: tuple[str, ...]) -> tuple[dict[int, int], np.ndarray]:
+        return dict(zip(self.keys(grams), range(len(grams)))), self.block(grams, templates)
+
+    def tag_ids(self, tags: list[str]) -> list[int]:
+        ids = list(map(self.tag_of.get, tags))
+        if None in ids:
+            new = sorted({t for t, i in zip(tags, ids) if i is None})
+            self.tag_of.update(zip(new, range(len(self.tag_of), len(self.tag_of) + len(new))))
+            self.tag_weights = np.concatenate([self.tag_weights, np.stack([self.tag_block(t) for t in new])])
+            ids = list(map(self.tag_of.get, tags))
+        return ids
+
+    def tag_block(self, tag: str) -> np.ndarray:
+        place, _, pos = tag.partition("-")
+        weight = lambda name, value: self.state[self.rows.get(name, {}).get(value, self.unknown)]  # noqa: E731
+        own = weight("t0", tag) + weight("p0", pos) + weight("pl", place[:1] + pos) if tag != EDGE else 0 * self.bias
+        return np.stack([weight("t-1", tag), own, weight("t1", tag)])
 
     @classmethod
     def from_crfsuite(cls, model_file: Path) -> "LinearChainCRF":
@@ -299,13 +382,39 @@ class LinearChainCRF:
         arrays = np.load(path)
         return cls(arrays["labels"].tolist(), arrays["attributes"].tolist(), arrays["state"], arrays["transitions"])
 
-    def tag(self, columns: list[tuple[str, list[str]]]) -> list[str]:
-        """The best tag sequence for a text's feature columns."""
-        if not columns or not columns[0][1]:
+    def tag(self, text: str, tags: list[str]) -> list[str]:
+        """The best tag sequence for TEXT, whose characters have the jieba word TAGS."""
+        n = len(text)
+        if not n:
             return []
-        unknown = repeat(self.unknown)  # the row an attribute the model never saw reads
-        rows = np.array([list(map(self.rows.get(name, {}).get, values, unknown)) for name, values in columns])
-        scores = self.state[rows].sum(axis=0) + self.state[self.bias]
+        padded = EDGE * 2 + text + EDGE * 2
+        x = self.char_id[np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)]  # x[i + 2]: text[i]
+        base = self.chars
+        pairs = lookup(self.pair_of, x[:-1] * base + x[1:], len(self.pair_of))
+        triples = lookup(self.triple_of, (x[:-2] * base + x[1:-1]) * base + x[2:], len(self.triple_of))
+        skips = lookup(self.skip_of, x[1 : n + 1] * base + x[3 : n + 3], self.unknown)
+        kinds = self.char_kinds[x]
+        for i in np.flatnonzero(kinds < 0).tolist():
+            kinds[i] = self.KINDS.index(_char_type(padded[i]))
+        g = np.array([0, *self.tag_ids(tags), 0])  # 0: the edge
+        char_tags = lookup(self.char_tag_of, x[2 : n + 2] * self.TAG_KEY + g[1:-1], self.unknown)
+        cw, pw, tw, gw = self.char_weights, self.pair_weights, self.triple_weights, self.tag_weights
+        scores = self.bias + self.state[skips] + self.state[char_tags]
+        scores += cw[x[:n], 0] + cw[x[1 : n + 1], 1] + cw[x[2 : n + 2], 2] + cw[x[3 : n + 3], 3] + cw[x[4:], 4]
+        scores += pw[pairs[:n], 0] + pw[pairs[1 : n + 1], 1] + pw[pairs[2 : n + 2], 2] + pw[pairs[3:], 3]
+        scores += tw[triples[:n], 0] + tw[triples[1 : n + 1], 1] + tw[triples[2:], 2]
+        scores += gw[g[:n], 0] + gw[g[1 : n + 1], 1] + gw[g[2:], 2]
+        scores += self.kind_weights[(kinds[1 : n + 1] * 4 + kinds[2 : n + 2]) * 4 + kinds[3 : n + 3]]
+        # the jieba words, read back from the tags' B/S places
+        starts = [i for i, t in enumerate(tags) if t[0] in "BS"]
+        if not starts or starts[0]:
+            starts.insert(0, 0)
+        ends = starts[1:] + [n]
+        unseen = len(self.word_of)
+        words = np.array([self.word_edge, *map(self.word_of.get, [text[a:b] for a, b in zip(starts, ends)], repeat(unseen)), self.word_edge])
+        ww = self.word_weights
+        per_word = ww[words[:-2], 0] + ww[words[1:-1], 1] + ww[words[2:], 2]
+        scores += np.repeat(per_word, np.subtract(ends, starts), axis=0)
         # run_viterbi reads edge_score[tag, next tag]: CRFsuite's transitions [from, to]
         _, best = run_viterbi(scores, self.transitions)
         return [self.labels[i] for i in best]
@@ -363,7 +472,7 @@ def person_rules(doc: Doc) -> Doc:
     title (王女士, 李某, 耿书记) is a person and replaces the entities inside it (the model often marks
     the surname alone)."""
     spans = []
-    text = doc.text  # Doc.text joins every token anew
+    text, tags = doc._.jieba.text, doc._.jieba.tags
     for ent in doc.ents:
         if ent.label_ == "PER":
             lead = LEADING_TITLES.match(ent.text)
@@ -375,7 +484,7 @@ def person_rules(doc: Doc) -> Doc:
         spans.append(ent)
     for match in HONORIFIC.finditer(text):
         start, end = match.span()
-        if doc._.word_tags[start][:1] in ("M", "E"):
+        if tags[start][:1] in ("M", "E"):
             continue  # the "surname" ends a word: 承包某, 业余教授, 接任院长
         overlapping = [e for e in spans if e.start < end and start < e.end]
         # a surname character that ends another entity (江苏省长), or a longer person (王金书记)

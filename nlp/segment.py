@@ -99,7 +99,7 @@ def _hashes(windows: np.ndarray) -> np.ndarray:
     return np.stack(columns, axis=1)
 
 
-def _lookup(table: dict[int, int], keys: np.ndarray, missing: int) -> np.ndarray:
+def lookup(table: dict[int, int], keys: np.ndarray, missing: int) -> np.ndarray:
     """table[key] for every key (missing where absent). A dict beats np.searchsorted here: a text
     asks for a few hundred keys, each a chain of cache misses in a sorted array."""
     found = map(table.get, keys.ravel().tolist(), repeat(missing))
@@ -160,14 +160,14 @@ class PkusegScores:
         ids[2 : n + 2] = self.ids[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
         window = np.lib.stride_tricks.as_strided(ids, (n, 8), (8, 8), writeable=False)  # nodes i-2 .. i+5
         # pair[j]: the known node pair (j - 2, j - 1), or -1
-        pair = _lookup(self.pair_of, ids[: n + 2] * self.vocab + ids[1 : n + 3], -1)
+        pair = lookup(self.pair_of, ids[: n + 2] * self.vocab + ids[1 : n + 3], -1)
         by_pair = self.pair_weights[pair]
         scores = self.unigram_weights[window[:, :5], np.arange(5)].sum(axis=1) + self.node[0]
         scores += by_pair[:n, 0] + by_pair[1 : n + 1, 1] + by_pair[2:, 2]
         # starting[i, k]: the dictionary word of WORD_LENGTHS[k] nodes starting at i, or -1; row n: none
         starting = np.full((n + 1, 5), -1, dtype=np.int64)
         can_start = np.flatnonzero(self.pair_begins_word[pair[2:]])
-        starting[can_start] = _lookup(self.word_of, _hashes(window[can_start, 2:]), -1)
+        starting[can_start] = lookup(self.word_of, _hashes(window[can_start, 2:]), -1)
         shifted = np.vstack([np.full((6, 5), -1), starting])
         ending = shifted[np.arange(n)[:, None] + 7 - np.array(WORD_LENGTHS), np.arange(5)]
         # the rest is sparse: (position, feature row) for every word feature present
@@ -184,7 +184,7 @@ class PkusegScores:
             keys = ((pre[some, :, None] + 1) * base + post[some, None, :] + 1).reshape(-1, 25)
             at, k = np.nonzero(keys)
             positions.append(some[at])
-            rows.append(_lookup(self.word_pair_of, keys[at, k] + side * base * base, self.missing))
+            rows.append(lookup(self.word_pair_of, keys[at, k] + side * base * base, self.missing))
             no_word_pair = self.node[t["ww_no_words"][side]]
             scores += 25 * no_word_pair
             scores[some] -= (keys > 0).sum(axis=1)[:, None] * no_word_pair

@@ -15,12 +15,12 @@ from typer.testing import CliRunner
 from nlp.cli import app
 from nlp.corpus import doc_to_record
 from nlp.ner import (
+    JiebaTags,
     LinearChainCRF,
     bioes_spans,
     bioes_tags,
     char_batches,
     crf_features,
-    feature_columns,
     read_gazetteer,
     text_pieces,
     word_tags,
@@ -77,7 +77,7 @@ def test_a_title_after_a_full_name_is_left_out():
 
     text = "李渭清教授说，王局长笑了，莱奇法官说。"
     doc = Doc(spacy.blank("zh").vocab, words=list(text), spaces=[False] * len(text))
-    doc._.word_tags = word_tags(text)
+    doc._.jieba = JiebaTags(text, word_tags(text))
     doc.ents = [Span(doc, 0, 5, label="PER"), Span(doc, 7, 8, label="PER"), Span(doc, 13, 16, label="PER")]
     assert ents(person_rules(doc)) == [("李渭清", "PER"), ("王局长", "PER"), ("莱奇", "PER")]  # 莱奇法|官 too
 
@@ -210,5 +210,5 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     crf = LinearChainCRF.load(tmp_path / "out" / "model" / "crf_entities" / LinearChainCRF.FILE)
     for text in [t for t, _ in sentences] + ["朱镕基会见了李鹏。", "外", "北京上海广州。李"]:
         tags = word_tags(text)
-        assert crf.tag(feature_columns(text, tags)) == crfsuite.tag(crf_features(text, tags)), text
-    assert crf.tag(feature_columns("", [])) == []
+        assert crf.tag(text, tags) == crfsuite.tag(crf_features(text, tags)), text
+    assert crf.tag("", []) == []
