@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 import jsonschema
+import numpy as np
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
 FORMAT_VERSION = 1
@@ -25,6 +28,10 @@ FORMAT_VERSION = 1
 # entities): the record's tokens are these words, not the split tokens.
 if not Doc.has_extension("words"):
     Doc.set_extension("words", default=None)
+if not Doc.has_extension("text"):
+    Doc.set_extension("text", default=None)
+SPACE = re.compile(r"\s")
+NOT_SPACE = re.compile(r"\S+")
 LAYERS = ("tokens", "entities", "quotes")
 STDIN = "-"
 
@@ -134,7 +141,7 @@ def doc_to_record(doc: Doc, doc_id: str, meta: dict | None = None) -> dict:
     return {
         "version": FORMAT_VERSION,
         "id": doc_id,
-        "text": doc.text,
+        "text": doc_text(doc),
         "tokens": doc._.words if doc._.words is not None else word_offsets(doc),
         "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents],
         "quotes": [_quote_to_dict(q) for q in doc.spans.get("quotes", [])],
@@ -144,15 +151,30 @@ def doc_to_record(doc: Doc, doc_id: str, meta: dict | None = None) -> dict:
 
 def word_offsets(doc: Doc) -> list[list[int]]:
     """Token offsets with whitespace removed: whitespace is never a token, and a token that
-    holds a space (a Latin phrase from a segmenter) is split at it."""
-    offsets = []
-    for token in doc:
-        start = token.idx
-        for piece in token.text.split():
-            start = token.text.index(piece, start - token.idx) + token.idx
-            offsets.append([start, start + len(piece)])
-            start += len(piece)
+    holds a space (a Latin phrase from a segmenter) is split at it. Read from the token arrays:
+    iterating a Doc builds a Token object per token."""
+    text = doc_text(doc)
+    starts, ends = token_bounds(doc)
+    offsets = np.stack([starts, ends], axis=1).tolist()
+    spaced = sorted({int(k) for k in np.searchsorted(starts, [m.start() for m in SPACE.finditer(text)], "right") - 1}, reverse=True)
+    for k in spaced:
+        start, end = offsets[k]
+        offsets[k : k + 1] = [[m.start(), m.end()] for m in NOT_SPACE.finditer(text, start, end)]
     return offsets
+
+
+def token_bounds(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """The start and end character offsets of every token of DOC."""
+    bounds = doc.to_array([IDX, LENGTH])
+    return bounds[:, 0], bounds[:, 0] + bounds[:, 1]
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, kept on the doc after the first call (doc._.text): Doc.text joins every token
+    anew, and three stages and the record read it. Retokenizing never changes a doc's text."""
+    if doc._.text is None:
+        doc._.text = doc.text
+    return doc._.text
 
 
 def word_spans(words: Iterable[str], text: str) -> list[list[int]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -37,7 +36,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch, registry
 from spacy_pkuseg.inference import run_viterbi
 
-from nlp.corpus import word_offsets
+from nlp.corpus import doc_text, token_bounds, word_offsets
 from nlp.segment import lookup
 
 # jieba announces its dictionary loading on stderr, which would bury the progress bar and errors.
@@ -555,7 +554,7 @@ class CharNER:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64):
         # batch by batch: the stream may be a whole corpus, which must never sit in memory
         for batch in minibatch(docs, size=batch_size):
-            whole = [doc.text for doc in batch]  # Doc.text joins every token anew: once a doc
+            whole = [doc_text(doc) for doc in batch]
             pieces = [(i, start, end) for i, text in enumerate(whole) for start, end in text_pieces(text)]
             found: list[list[tuple[int, int, str]]] = [[] for _ in batch]
             texts = [whole[i][start:end] for i, start, end in pieces]
@@ -606,16 +605,20 @@ def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, int]
 
 def split_at(doc: Doc, cuts: set[int]) -> None:
     """Split the tokens of DOC so that every offset in CUTS is a token boundary."""
-    plans = []
-    ordered = sorted(cuts)
-    for token in doc:
-        end = token.idx + len(token.text)
-        inside = [c - token.idx for c in ordered[bisect_right(ordered, token.idx) : bisect_left(ordered, end)]]
-        if inside:
-            bounds = [0, *inside, len(token.text)]
-            plans.append((token, [token.text[a:b] for a, b in zip(bounds, bounds[1:])]))
+    if not cuts or not len(doc):
+        return
+    starts, ends = token_bounds(doc)
+    ordered = np.array(sorted(cuts))
+    owners = np.maximum(np.searchsorted(starts, ordered, "right") - 1, 0)
+    inside = (ordered > starts[owners]) & (ordered < ends[owners])
+    plans: dict[int, list[int]] = {}
+    for owner, cut in zip(owners[inside].tolist(), ordered[inside].tolist()):
+        plans.setdefault(owner, []).append(cut)
     if not plans:
         return
     with doc.retokenize() as retokenizer:
-        for token, pieces in plans:
+        for owner, inner in plans.items():
+            token = doc[owner]
+            bounds = [0, *(cut - token.idx for cut in inner), len(token.text)]
+            pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
             retokenizer.split(token, pieces, heads=[(token, i) for i in range(len(pieces))])

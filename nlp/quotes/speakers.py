@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import jieba.posseg
 from spacy.tokens import Doc, Span
 
+from nlp.corpus import doc_text
 from nlp.ner import TITLE_WORDS
 from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 
@@ -88,7 +89,7 @@ class Passage:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.ents = tuple(doc.ents)
 
 
