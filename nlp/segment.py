@@ -60,9 +60,22 @@ def fast_pkuseg(model: Path):
     the dictionary-word candidates again for every character: 30 us a character, 30 times its
     Viterbi decoding, and alone enough to hold the full pipeline below its throughput target."""
     import spacy_pkuseg
+    from spacy_pkuseg import Postprocesser, Preprocesser
     from spacy_pkuseg.inference import run_viterbi
+    from spacy_pkuseg.model import Model
 
     class FastPkuseg(spacy_pkuseg.pkuseg):
+        def __init__(self, model: Path):
+            # pkuseg's own __init__ also reads its 12 MB of feature names (0.4 s of start-up),
+            # which the tables do without; no user dictionary, no post-processing dictionary
+            self.postag = False
+            self.preprocesser = Preprocesser(None)
+            self.postprocesser = Postprocesser(None, None)
+            self.model = Model.load(str(model))
+            self.scores = PkusegScores.load(model, self.model)
+            # pkuseg starts a word at every tag whose name holds a B (B, B_single)
+            self.word_start = np.array(["B" in tag for tag in self.scores.t["tags"]])
+
         def _cut(self, text: str) -> list[str]:
             _, tags = run_viterbi(self.scores(text), self.scores.edges)
             starts = np.flatnonzero(self.word_start[tags]).tolist()
@@ -70,11 +83,7 @@ def fast_pkuseg(model: Path):
                 starts.insert(0, 0)
             return [text[start:end] for start, end in zip(starts, starts[1:] + [len(text)])]
 
-    segmenter = FastPkuseg(str(model), user_dict=None)
-    segmenter.scores = PkusegScores.load(model, segmenter)
-    # pkuseg starts a word at every tag whose name holds a B (B, B_single)
-    segmenter.word_start = np.array(["B" in segmenter.idx_to_tag[i] for i in range(len(segmenter.idx_to_tag))])
-    return segmenter
+    return FastPkuseg(model)
 
 
 NUM = "**Num"
@@ -146,13 +155,13 @@ class PkusegScores:
         self.pair_begins_word = np.append(tables["pair_begins_word"], False)
 
     @classmethod
-    def load(cls, model: Path, segmenter) -> "PkusegScores":
-        path = model / cls.FILE
+    def load(cls, model_dir: Path, model) -> "PkusegScores":
+        """The scores of the pkuseg model in MODEL_DIR (MODEL: its weights, pkuseg's Model)."""
+        path = model_dir / cls.FILE
         tables = dict(np.load(path)) if path.exists() else None
-        if tables is None or int(tables["n_feature"]) != segmenter.model.n_feature:
-            extractor = segmenter.feature_extractor
-            tables = cls.derive(extractor.feature_to_idx, extractor.unigram)
-        return cls(tables, segmenter.model.w, segmenter.model.n_tag)
+        if tables is None or int(tables["n_feature"]) != model.n_feature:
+            tables = cls.derive(srsly.read_msgpack(model_dir / "features.msgpack"))
+        return cls(tables, model.w, model.n_tag)
 
     def __call__(self, text: str) -> np.ndarray:
         t, n = self.t, len(text)
@@ -195,8 +204,9 @@ class PkusegScores:
         return scores
 
     @classmethod
-    def derive(cls, feature_to_idx: dict[str, int], unigram: set[str]) -> dict[str, np.ndarray]:
-        """The lookup tables for pkuseg's feature names (see the class doc)."""
+    def derive(cls, features: dict) -> dict[str, np.ndarray]:
+        """The lookup tables for pkuseg's feature names (see the class doc), from its features file."""
+        feature_to_idx, unigram, tag_to_idx = features["feature_to_idx"], set(features["unigram"]), features["tag_to_idx"]
         n_feature = max(feature_to_idx.values()) + 1
         chars: dict[str, int] = {}
 
@@ -259,6 +269,7 @@ class PkusegScores:
             "word_keys": hashes[by_hash], "word_ids": by_hash.astype(np.int64),
             "w1_rows": w1_rows, "wm1_rows": wm1_rows,
             "ww_keys": ww_keys[by_ww], "ww_rows": ww[by_ww, 3].astype(np.int32), "ww_no_words": np.array(no_words),
+            "tags": np.array(sorted(tag_to_idx, key=tag_to_idx.get)),
         }
 
 
@@ -410,6 +421,5 @@ def ship_pkuseg(
     out.mkdir(parents=True, exist_ok=True)
     for name in ("features.msgpack", "weights.npz"):
         (out / name).write_bytes((Path(chosen["folder"]) / name).read_bytes())
-    features = srsly.read_msgpack(out / "features.msgpack")
-    np.savez_compressed(out / PkusegScores.FILE, **PkusegScores.derive(features["feature_to_idx"], set(features["unigram"])))
+    np.savez_compressed(out / PkusegScores.FILE, **PkusegScores.derive(srsly.read_msgpack(out / "features.msgpack")))
     return chosen

@@ -61,6 +61,7 @@ def test_fast_pkuseg_scores_and_words_are_pkusegs_own():
 
     import numpy as np
     import spacy_pkuseg
+    import srsly
     from spacy_pkuseg.inference import getLogYY
 
     from nlp.segment import PkusegScores, fast_pkuseg, pkuseg_model_dir
@@ -73,7 +74,7 @@ def test_fast_pkuseg_scores_and_words_are_pkusegs_own():
     own, fast = spacy_pkuseg.pkuseg(str(pkuseg_model_dir()), user_dict=None), fast_pkuseg(pkuseg_model_dir())
     extractor, model = own.feature_extractor, own.model
     shipped = fast.scores.t
-    derived = PkusegScores.derive(extractor.feature_to_idx, extractor.unigram)
+    derived = PkusegScores.derive(srsly.read_msgpack(pkuseg_model_dir() / "features.msgpack"))
     assert shipped.keys() == derived.keys() and all(np.array_equal(shipped[k], derived[k]) for k in shipped)
     for text in texts:
         nodes = list(extractor.normalize_text(text))
