@@ -147,6 +147,16 @@ class PkusegScores:
         self.pair_of = dict(zip(tables["pair_keys"].tolist(), range(len(tables["pair_keys"]))))
         self.word_of = dict(zip(tables["word_keys"].tolist(), tables["word_ids"].tolist()))
         self.word_pair_of = dict(zip(tables["ww_keys"].tolist(), tables["ww_rows"].tolist()))
+        # per side, the rows of (word, no-word) and (no-word, word) by word id (the last: none)
+        base = self.words + 1
+        side, pre, post = tables["ww_keys"] // base**2, tables["ww_keys"] // base % base - 1, tables["ww_keys"] % base - 1
+        self.word_no_word, self.no_word_word = [], []
+        for s in (0, 1):
+            for table, word, other in ((self.word_no_word, pre, post), (self.no_word_word, post, pre)):
+                rows = np.full(base, n_feature, dtype=np.int64)
+                alone = (side == s) & (other < 0) & (word >= 0)
+                rows[word[alone]] = tables["ww_rows"][alone]
+                table.append(rows)
         # [node id, template]: the weights of c-2 .. c2, small enough to stay in the cache
         self.unigram_weights = self.node[tables["uni"]]
         # [node pair, template]: the weights of c-2c-1, c-1c, cc1, one block a pair; the last
@@ -179,25 +189,42 @@ class PkusegScores:
         starting[can_start] = lookup(self.word_of, _hashes(window[can_start, 2:]), -1)
         shifted = np.vstack([np.full((6, 5), -1), starting])
         ending = shifted[np.arange(n)[:, None] + 7 - np.array(WORD_LENGTHS), np.arange(5)]
-        # the rest is sparse: (position, feature row) for every word feature present
+        # the rest is sparse: (position, feature row, times counted) for every word feature present
+        n_starting, n_ending = (starting >= 0).sum(axis=1), (ending >= 0).sum(axis=1)
         at_start, k_start = np.nonzero(starting[:n] >= 0)
         at_end, k_end = np.nonzero(ending >= 0)
-        positions = [at_start, at_end]
-        rows = [t["w1_rows"][starting[at_start, k_start]], t["wm1_rows"][ending[at_end, k_end]]]
-        # word pairs, (ending before i | starting at i) and (ending at i | starting after i), keyed
-        # (side, word id + 1, word id + 1); most positions have no words and only the no-word pair
+        word_start, word_end = starting[at_start, k_start], ending[at_end, k_end]
+        ones_start, ones_end = np.ones(len(at_start)), np.ones(len(at_end))
+        positions, rows, times = [at_start, at_end], [t["w1_rows"][word_start], t["wm1_rows"][word_end]], [ones_start, ones_end]
+        # word pairs, one from each of five lengths ending before i x one from each starting at i
+        # (side l), and ending at i x starting after i (side r); a missing length is a no-word,
+        # so (word, no-word) counts once for every length with no word on the other side
         before = np.vstack([np.full((1, 5), -1), ending[:-1]])
+        pre_count = [np.concatenate([[0], n_ending[:-1]]), n_ending]
+        post_count = [n_starting[:n], n_starting[1:]]
         base = self.words + 1
         for side, (pre, post) in enumerate([(before, starting[:n]), (ending, starting[1:])]):
-            some = np.flatnonzero((pre >= 0).any(axis=1) | (post >= 0).any(axis=1))
-            keys = ((pre[some, :, None] + 1) * base + post[some, None, :] + 1).reshape(-1, 25)
-            at, k = np.nonzero(keys)
-            positions.append(some[at])
-            rows.append(lookup(self.word_pair_of, keys[at, k] + side * base * base, self.missing))
-            no_word_pair = self.node[t["ww_no_words"][side]]
-            scores += 25 * no_word_pair
-            scores[some] -= (keys > 0).sum(axis=1)[:, None] * no_word_pair
-        weights = self.node[np.concatenate(rows)]
+            p, q = pre_count[side], post_count[side]
+            scores += ((5 - p) * (5 - q))[:, None] * self.node[t["ww_no_words"][side]]
+            # (pre word, no-word): the ending words, one position on for side l
+            at = at_end + 1 - side
+            keep = at < n
+            positions.append(at[keep])
+            rows.append(self.word_no_word[side][word_end[keep]])
+            times.append(5.0 - q[at[keep]])
+            # (no-word, post word): the starting words, one position back for side r
+            at = at_start - side
+            keep = at >= 0
+            positions.append(at[keep])
+            rows.append(self.no_word_word[side][word_start[keep]])
+            times.append(5.0 - p[at[keep]])
+            both = np.flatnonzero((p > 0) & (q > 0))
+            keys = (pre[both, :, None] + 1) * base + post[both, None, :] + 1
+            pairs = (pre[both, :, None] >= 0) & (post[both, None, :] >= 0)
+            positions.append(both[np.nonzero(pairs)[0]])
+            rows.append(lookup(self.word_pair_of, keys[pairs] + side * base * base, self.missing))
+            times.append(np.ones(int(pairs.sum())))
+        weights = self.node[np.concatenate(rows)] * np.concatenate(times)[:, None]
         at = np.concatenate(positions)
         for tag in range(scores.shape[1]):
             scores[:, tag] += np.bincount(at, weights=weights[:, tag], minlength=n)
