@@ -212,3 +212,14 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
         tags = word_tags(text)
         assert crf.tag(text, tags) == crfsuite.tag(crf_features(text, tags)), text
     assert crf.tag("", []) == []
+
+
+def test_dictionary_words_are_jiebas_own():
+    import jieba.posseg
+
+    from nlp.ner import dictionary_words
+
+    texts = [SEED, "abc 123 a1.5b 中国abc人 ＡＢＣ １２ \r\n x", "", "　 ", "C919大飞机和5G手机"]
+    texts += [json.loads(line)["text"] for line in open(ROOT / "corpus" / "gold" / "pd_dev_quotes.jsonl", encoding="utf-8")][:200]
+    for text in texts:
+        assert dictionary_words(text) == [(p.word, p.flag) for p in jieba.posseg.dt.cut(text, HMM=False)], text
