@@ -18,6 +18,7 @@ from spacy.util import minibatch
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
 from nlp.hygiene import hygiene_meta, mask_repeated, unmask_repeated
 from nlp.pipeline import DEFAULT_SEGMENTER, build_pipeline
+from nlp.segment import cut_ahead
 from nlp.segment import UserWord
 
 MEMORY_ZONE_DOCS = 1000
@@ -161,6 +162,7 @@ def annotate_here(
     for chunk in minibatch(texts, MEMORY_ZONE_DOCS):
         # the strings and lexemes of a chunk's docs are freed after it: memory stays flat on any corpus
         with pipeline.memory_zone():
+            cut_ahead(pipeline, [text for text, _ in chunk])
             for doc, item in pipeline.pipe(chunk, as_tuples=True, batch_size=batch_size):
                 yield item, None if is_done(item.id) else make_record(doc, item, settings, pipeline.pipe_names)
 

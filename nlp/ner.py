@@ -25,7 +25,7 @@ from math import log
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import jieba
 import jieba.posseg
@@ -38,7 +38,7 @@ from spacy.util import filter_spans, minibatch, registry
 from spacy_pkuseg.inference import run_viterbi
 
 from nlp.corpus import doc_text, token_bounds, word_offsets
-from nlp.segment import lookup
+from nlp.util import char_batches, lookup
 
 # jieba announces its dictionary loading on stderr, which would bury the progress bar and errors.
 jieba.setLogLevel(logging.WARNING)
@@ -618,7 +618,7 @@ class CharNER:
             pieces = [(i, start, end) for i, text in enumerate(whole) for start, end in text_pieces(text)]
             found: list[list[tuple[int, int, str]]] = [[] for _ in batch]
             texts = [whole[i][start:end] for i, start, end in pieces]
-            chars = (c for group in char_batches(texts) for c in self.inner.pipe(group, batch_size=len(group)))
+            chars = (c for group in char_batches(texts, MAX_BATCH_CHARS) for c in self.inner.pipe(group, batch_size=len(group)))
             for (i, start, _), piece in zip(pieces, chars):
                 found[i] += [(start + e.start_char, start + e.end_char, e.label_) for e in piece.ents]
             for doc, offsets in zip(batch, found):
@@ -633,20 +633,6 @@ class CharNER:
         spans = [doc.char_span(start, end, label=label) for start, end, label in offsets]
         doc.ents = [span for span in spans if span is not None]
         return doc
-
-
-def char_batches(texts: list[str], budget: int = MAX_BATCH_CHARS) -> Iterator[list[str]]:
-    """TEXTS in order, in batches of at most BUDGET characters (or one text)."""
-    batch: list[str] = []
-    size = 0
-    for text in texts:
-        if batch and size + len(text) > budget:
-            yield batch
-            batch, size = [], 0
-        batch.append(text)
-        size += len(text)
-    if batch:
-        yield batch
 
 
 def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:

@@ -12,12 +12,13 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from itertools import repeat
 from typing import Callable
 
 import numpy as np
 import srsly
 from spacy.language import Language
+
+from nlp.util import char_batches, lookup
 
 PKUSEG_MODEL = "pkuseg_pd1998"
 
@@ -40,6 +41,14 @@ class DictProblem:
 
 def pkuseg_model_dir() -> Path:
     return Path(str(resources.files("nlp").joinpath("models", PKUSEG_MODEL)))
+
+
+def cut_ahead(pipeline: Language, texts: list[str]) -> None:
+    """Let the pipeline's pkuseg segmenter cut TEXTS in one batch before spaCy's tokenizer asks
+    for them one at a time (FastPkuseg.cut_ahead); other segmenters have nothing to gain."""
+    segmenter = getattr(pipeline.tokenizer, "pkuseg_seg", None)
+    if hasattr(segmenter, "cut_ahead"):
+        segmenter.cut_ahead(texts)
 
 
 def load_pkuseg(pipeline: Language, model: Path | None = None) -> None:
@@ -75,9 +84,43 @@ def fast_pkuseg(model: Path):
             self.scores = PkusegScores.load(model, self.model)
             # pkuseg starts a word at every tag whose name holds a B (B, B_single)
             self.word_start = np.array(["B" in tag for tag in self.scores.t["tags"]])
+            self.ahead: dict[str, list[str]] = {}
+
+        def cut(self, text: str) -> list[str]:
+            words = self.ahead.pop(text, None)
+            return super().cut(text) if words is None else words
+
+        def cut_ahead(self, texts: list[str]) -> None:
+            """Cut TEXTS now, as pkuseg's cut() would, for the cut() calls that spaCy's tokenizer
+            makes a text at a time: the scores of many short texts take one numpy pass, not one
+            each (a news paragraph is about 100 characters)."""
+            pieces: list[str] = []
+            plans = []  # per text: a user-dictionary word, or the index of a piece to cut
+            for text in texts:
+                plan: list[str | int] = []
+                for chunk in text.split():  # pkuseg cuts between whitespace
+                    for piece, is_word, _ in zip(*self.preprocesser.solve(chunk)):
+                        plan.append(piece if is_word else len(pieces))
+                        pieces += [] if is_word else [piece]
+                plans.append(plan)
+            cut = [words for group in char_batches(pieces, 20000) for words in self._cut_together(group)]
+            self.ahead = {
+                text: [word for step in plan for word in ([step] if isinstance(step, str) else self.postprocesser(cut[step]))]
+                for text, plan in zip(texts, plans)
+            }
+
+        def _cut_together(self, pieces: list[str]) -> list[list[str]]:
+            # an unknown character reads as off the text, so eight of them (past the reach of
+            # every feature) keep each piece's scores its own
+            scores = self.scores(OFF_TEXT.join(pieces))
+            starts = np.cumsum([0] + [len(piece) + len(OFF_TEXT) for piece in pieces])
+            return [self._words(piece, scores[start : start + len(piece)]) for piece, start in zip(pieces, starts)]
 
         def _cut(self, text: str) -> list[str]:
-            _, tags = run_viterbi(self.scores(text), self.scores.edges)
+            return self._words(text, self.scores(text))
+
+        def _words(self, text: str, scores: np.ndarray) -> list[str]:
+            _, tags = run_viterbi(scores, self.scores.edges)
             starts = np.flatnonzero(self.word_start[tags]).tolist()
             if not starts or starts[0]:
                 starts.insert(0, 0)
@@ -86,6 +129,7 @@ def fast_pkuseg(model: Path):
     return FastPkuseg(model)
 
 
+OFF_TEXT = "\0" * 8  # see FastPkuseg._cut_together
 NUM = "**Num"
 LETTER = "**Letter"
 NODE = re.compile(r"\*\*Num|\*\*Letter|.", re.S)  # the nodes of a normalised string
@@ -106,13 +150,6 @@ def _hashes(windows: np.ndarray) -> np.ndarray:
             h = h * HASH_STEP + ones[:, k]
             columns.append(h)
     return np.stack(columns, axis=1)
-
-
-def lookup(table: dict[int, int], keys: np.ndarray, missing: int) -> np.ndarray:
-    """table[key] for every key (missing where absent). A dict beats np.searchsorted here: a text
-    asks for a few hundred keys, each a chain of cache misses in a sorted array."""
-    found = map(table.get, keys.ravel().tolist(), repeat(missing))
-    return np.fromiter(found, dtype=np.int64, count=keys.size).reshape(keys.shape)
 
 
 class PkusegScores:
@@ -142,6 +179,7 @@ class PkusegScores:
         self.ids[[ord(c) for c in pkuseg_nodes.num]] = 1
         self.ids[[ord(c) for c in pkuseg_nodes.letter]] = 2
         self.ids[[ord(c) for c in pkuseg_nodes.keywords]] = amp  # pkuseg renames them to & first
+        self.ids[0] = 0  # OFF_TEXT's character
         self.vocab = len(tables["chars"]) + 3
         self.words = len(tables["w1_rows"]) - 1
         self.pair_of = dict(zip(tables["pair_keys"].tolist(), range(len(tables["pair_keys"]))))

@@ -19,13 +19,13 @@ from nlp.ner import (
     LinearChainCRF,
     bioes_spans,
     bioes_tags,
-    char_batches,
     crf_features,
     read_gazetteer,
     text_pieces,
     word_tags,
 )
 from nlp.pipeline import build_pipeline
+from nlp.util import char_batches
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "corpus" / "raw" / "kunshan_hitech_zone.txt").read_text(encoding="utf-8")

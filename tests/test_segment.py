@@ -83,6 +83,20 @@ def test_fast_pkuseg_scores_and_words_are_pkusegs_own():
             scores, _ = getLogYY(features, model.n_tag, model.n_feature * model.n_tag, model.w, 1.0)
             assert np.allclose(fast.scores(text), scores, rtol=0, atol=1e-9), text
         assert fast.cut(text) == own.cut(text)
+    # cut in one batch ahead of the calls, as the annotate command has it
+    fast.cut_ahead(texts)
+    assert [fast.cut(text) for text in texts] == [own.cut(text) for text in texts]
+    assert not fast.ahead
+
+
+def test_pkuseg_cut_ahead_keeps_user_words_whole():
+    from nlp.segment import cut_ahead
+
+    pipeline = build_pipeline("pkuseg", [UserWord("昆山高新区", None)])
+    texts = [TEXT, "  ", TEXT + " 昆山高新区"]
+    cut_ahead(pipeline, texts)
+    assert [words(doc) for doc in pipeline.pipe(texts)] == [words(pipeline(text)) for text in texts]
+    assert words(pipeline(TEXT))[0] == "昆山高新区"
 
 
 def test_pkuseg_keeps_user_words_whole():
