@@ -208,10 +208,11 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     crfsuite = pycrfsuite.Tagger()
     crfsuite.open(str(tmp_path / "out" / "model.crfsuite"))
     crf = LinearChainCRF.load(tmp_path / "out" / "model" / "crf_entities" / LinearChainCRF.FILE)
-    for text in [t for t, _ in sentences] + ["朱镕基会见了李鹏。", "外", "北京上海广州。李"]:
-        tags = word_tags(text)
-        assert crf.tag(text, tags) == crfsuite.tag(crf_features(text, tags)), text
-    assert crf.tag("", []) == []
+    texts = [t for t, _ in sentences] + ["朱镕基会见了李鹏。", "外", "", "北京上海广州。李"]
+    own = [crfsuite.tag(crf_features(text, word_tags(text))) if text else [] for text in texts]
+    assert [crf.tag(text, word_tags(text)) for text in texts] == own
+    # a batch is tagged in one pass, each text as if alone
+    assert crf.tag_many(texts, [word_tags(text) for text in texts]) == own
 
 
 def test_dictionary_words_are_jiebas_own():
