@@ -305,7 +305,9 @@ class CRFEntities:
             raise ValueError("crf_entities has no model: load a trained pipeline (nlp train ner)")
         for batch in minibatch(docs, size=batch_size):
             readings = [doc._.jieba for doc in batch]
-            for doc, tags in zip(batch, self.crf.tag_many([r.text for r in readings], [r.tags for r in readings])):
+            # no entity runs over a sentence end (北京。周教授 was one ORG): the best path without
+            tagged = self.crf.tag_many([r.text for r in readings], [r.tags for r in readings], outside=SENTENCE_ENDS)
+            for doc, tags in zip(batch, tagged):
                 doc.ents = [Span(doc, start, end, label=label) for start, end, label in bioes_spans(tags)]
                 yield doc
 
@@ -450,10 +452,11 @@ class LinearChainCRF:
         """The best tag sequence for TEXT, whose characters have the jieba word TAGS."""
         return self.tag_many([text], [tags])[0]
 
-    def tag_many(self, texts: list[str], tags: list[list[str]]) -> list[list[str]]:
-        """The best tag sequence of each text. The texts are scored in one pass, joined by two
-        edge characters: every feature reaches two characters at most and stops at the edge, so
-        each text's scores are its own, and a batch of short texts costs one numpy pass."""
+    def tag_many(self, texts: list[str], tags: list[list[str]], outside: str = "") -> list[list[str]]:
+        """The best tag sequence of each text, among those that tag the characters in OUTSIDE O.
+        The texts are scored in one pass, joined by two edge characters: every feature reaches
+        two characters at most and stops at the edge, so each text's scores are its own, and a
+        batch of short texts costs one numpy pass."""
         joined = (EDGE * 2).join(texts)
         n = len(joined)
         padded = EDGE * 2 + joined + EDGE * 2
@@ -492,6 +495,9 @@ class LinearChainCRF:
         ids, ww = np.array(words), self.word_weights
         per_word = ww[ids[:-2], 0] + ww[ids[1:-1], 1] + ww[ids[2:], 2]
         scores += np.repeat(per_word, lengths, axis=0)
+        if outside:
+            forced = [m.start() for m in re.finditer(f"[{re.escape(outside)}]", joined)]
+            scores[forced] = np.where(np.array(self.labels) == "O", scores[forced], -1e9)
         # run_viterbi reads edge_score[tag, next tag]: CRFsuite's transitions [from, to]
         best = []
         start = 0

@@ -224,3 +224,10 @@ def test_dictionary_words_are_jiebas_own():
     texts += [json.loads(line)["text"] for line in open(ROOT / "corpus" / "gold" / "pd_dev_quotes.jsonl", encoding="utf-8")][:200]
     for text in texts:
         assert dictionary_words(text) == [(p.word, p.flag) for p in jieba.posseg.dt.cut(text, HMM=False)], text
+
+
+def test_no_entity_runs_over_a_sentence_end(pipeline):
+    # the CRF alone tagged 北京。周教授 as one ORG (People's Daily, January 1998)
+    doc = pipeline("成功的喜悦使上海文化界再三催促她把音乐会带到北京。周教授后来对记者风趣地说：“真是仓促来京。”")
+    assert {("北京", "LOC"), ("周教授", "PER")} <= set(ents(doc))
+    assert not any("。" in e.text for e in doc.ents)
