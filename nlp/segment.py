@@ -83,7 +83,7 @@ def fast_pkuseg(model: Path):
             self.model = Model.load(str(model))
             self.scores = PkusegScores.load(model, self.model)
             # pkuseg starts a word at every tag whose name holds a B (B, B_single)
-            self.word_start = np.array(["B" in tag for tag in self.scores.t["tags"]])
+            self.word_start = np.array(["B" in tag for tag in self.scores.tables["tags"]])
             self.ahead: dict[str, list[str]] = {}
 
         def cut(self, text: str) -> list[str]:
@@ -166,7 +166,7 @@ class PkusegScores:
     def __init__(self, tables: dict[str, np.ndarray], weights: np.ndarray, n_tag: int):
         from spacy_pkuseg.feature_extractor import FeatureExtractor as pkuseg_nodes
 
-        self.t = tables
+        self.tables = tables
         n_feature = int(tables["n_feature"])
         self.missing = n_feature  # the row of zeros that an absent feature reads
         self.node = np.vstack([weights[: n_feature * n_tag].reshape(n_feature, n_tag), np.zeros((1, n_tag))])
@@ -212,7 +212,8 @@ class PkusegScores:
         return cls(tables, model.w, model.n_tag)
 
     def __call__(self, text: str) -> np.ndarray:
-        t, n = self.t, len(text)
+        """[node, tag]: the node scores of TEXT, as pkuseg's getLogYY gives them."""
+        n = len(text)
         ids = np.zeros(n + 10, dtype=np.int64)  # 2 off-text nodes before, 8 after
         ids[2 : n + 2] = self.ids[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
         window = np.lib.stride_tricks.as_strided(ids, (n, 8), (8, 8), writeable=False)  # nodes i-2 .. i+5
@@ -221,19 +222,31 @@ class PkusegScores:
         by_pair = self.pair_weights[pair]
         scores = self.unigram_weights[window[:, :5], np.arange(5)].sum(axis=1) + self.node[0]
         scores += by_pair[:n, 0] + by_pair[1 : n + 1, 1] + by_pair[2:, 2]
-        # starting[i, k]: the dictionary word of WORD_LENGTHS[k] nodes starting at i, or -1; row n: none
+        starting, ending = self._words(window, pair)
+        return scores + self._word_scores(starting, ending)
+
+    def _words(self, window: np.ndarray, pair: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """[node, k]: the dictionary word of WORD_LENGTHS[k] nodes starting at each node (one row
+        more, of none), and ending at it; -1 for none."""
+        n = len(window)
         starting = np.full((n + 1, 5), -1, dtype=np.int64)
         can_start = np.flatnonzero(self.pair_begins_word[pair[2:]])
         starting[can_start] = lookup(self.word_of, _hashes(window[can_start, 2:]), -1)
         shifted = np.vstack([np.full((6, 5), -1), starting])
         ending = shifted[np.arange(n)[:, None] + 7 - np.array(WORD_LENGTHS), np.arange(5)]
-        # the rest is sparse: (position, feature row, times counted) for every word feature present
+        return starting, ending
+
+    def _word_scores(self, starting: np.ndarray, ending: np.ndarray) -> np.ndarray:
+        """The scores of the word features, gathered sparsely: (node, feature row, times counted)
+        for every word feature present."""
+        t, n = self.tables, len(ending)
+        scores = np.zeros((n, self.node.shape[1]))
         n_starting, n_ending = (starting >= 0).sum(axis=1), (ending >= 0).sum(axis=1)
         at_start, k_start = np.nonzero(starting[:n] >= 0)
         at_end, k_end = np.nonzero(ending >= 0)
         word_start, word_end = starting[at_start, k_start], ending[at_end, k_end]
-        ones_start, ones_end = np.ones(len(at_start)), np.ones(len(at_end))
-        positions, rows, times = [at_start, at_end], [t["w1_rows"][word_start], t["wm1_rows"][word_end]], [ones_start, ones_end]
+        positions, rows = [at_start, at_end], [t["w1_rows"][word_start], t["wm1_rows"][word_end]]
+        times = [np.ones(len(at_start)), np.ones(len(at_end))]
         # word pairs, one from each of five lengths ending before i x one from each starting at i
         # (side l), and ending at i x starting after i (side r); a missing length is a no-word,
         # so (word, no-word) counts once for every length with no word on the other side

@@ -73,7 +73,7 @@ def test_fast_pkuseg_scores_and_words_are_pkusegs_own():
     texts += ["", "一", "１２月３１日，ＡＢＣ公司-2024/3", "中华人民共和国国务院总理", "a.b*c:d 😀𠀀中国", "钠原子"]
     own, fast = spacy_pkuseg.pkuseg(str(pkuseg_model_dir()), user_dict=None), fast_pkuseg(pkuseg_model_dir())
     extractor, model = own.feature_extractor, own.model
-    shipped = fast.scores.t
+    shipped = fast.scores.tables
     derived = PkusegScores.derive(srsly.read_msgpack(pkuseg_model_dir() / "features.msgpack"))
     assert shipped.keys() == derived.keys() and all(np.array_equal(shipped[k], derived[k]) for k in shipped)
     for text in texts:
