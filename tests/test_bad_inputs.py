@@ -155,6 +155,13 @@ def test_malformed_jsonl_line(tmp_path):
     assert set(records) == {"good", "a", "c"}
 
 
+def test_lone_surrogate_in_a_jsonl_text(tmp_path):
+    # valid JSON, but no Unicode text: \ud800 has no low surrogate after it
+    docs = write_jsonl(tmp_path / "docs.jsonl", '{"id": "a", "text": "第一篇。"}', '{"id": "b", "text": "中国\\ud800人民"}', '{"id": "c", "text": "第三篇。"}')
+    records = assert_one_error(tmp_path, docs, message=re.escape(f"error: {docs}:2: text holds a lone surrogate, U+D800, at character 2: not Unicode text"))
+    assert set(records) == {"good", "a", "c"}
+
+
 def test_duplicate_id(tmp_path):
     docs = write_jsonl(tmp_path / "docs.jsonl", '{"id": "a", "text": "第一篇。"}', '{"id": "b", "text": "第二篇。"}', '{"id": "a", "text": "又一篇。"}')
     records = assert_one_error(tmp_path, docs, message=re.escape(f"error: {docs}:3: duplicate document id 'a' (first at {docs}:1)"))
