@@ -141,7 +141,8 @@ def pd_paragraph(line: str) -> tuple[str | None, str, list[list[int]], list[dict
     text, tokens, entities = "", [], []
     previous_person, compound_start = False, None
     for i, item in enumerate(items):
-        if item.startswith("[") and item[1:].rpartition("/")[0] and closings and closings[-1] >= i:
+        # compounds do not nest: inside one, a leading "[" is the word's own (0[0 as [0/x  [0/x]nr)
+        if item.startswith("[") and compound_start is None and item[1:].rpartition("/")[0] and closings and closings[-1] >= i:
             item, compound_start = item[1:], len(text)
         word, _, tag = item.rpartition("/")
         tag, _, compound_tag = tag.partition("]")

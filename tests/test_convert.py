@@ -343,3 +343,11 @@ def test_drawn_records_round_trip(name, level, record, doc_id, tmp_path_factory)
     for layer, value in (("tokens", record["tokens"]), ("entities", entities), ("quotes", record["quotes"]), ("meta", record["meta"])):
         if layer in holds:
             assert back.get(layer) == value, layer
+
+
+def test_pd_reads_a_bracket_inside_a_compound_as_the_words_own():
+    # found by test_drawn_records_round_trip: the person 0[0 over the tokens 0 and [0
+    from nlp.data import pd_paragraph
+
+    _, text, tokens, entities = pd_paragraph("[0/x  [0/x]nr  0/x  0/x")
+    assert (text, tokens, entities) == ("0[000", [[0, 1], [1, 3], [3, 4], [4, 5]], [{"start": 0, "end": 3, "label": "PER"}])
