@@ -18,8 +18,7 @@ from spacy.util import minibatch
 from nlp.corpus import CorpusWriter, InputDoc, InputError, doc_to_record, dumps, iter_inputs
 from nlp.hygiene import hygiene_meta, mask_repeated, unmask_repeated
 from nlp.pipeline import DEFAULT_SEGMENTER, build_pipeline
-from nlp.segment import cut_ahead
-from nlp.segment import UserWord
+from nlp.segment import UserWord, cut_ahead
 
 MEMORY_ZONE_DOCS = 1000
 OnError = Callable[[InputError], None]

@@ -377,10 +377,10 @@ def _from_jsonl(lines: Iterable[bytes], source: str, encoding: str) -> Iterator[
             yield InputError(source, number, 'record needs a string "text"')
         elif not record["text"].strip():
             yield InputError(source, number, f"empty document {record['id']!r}")
-        elif surrogate := next(filter(None, (LONE_SURROGATE.search(record[key]) for key in ("id", "text"))), None):
+        elif surrogates := [(key, found) for key in ("id", "text") if (found := LONE_SURROGATE.search(record[key]))]:
             # a JSON escape such as \ud800 with no pair: no encoder (UTF-8 out, spaCy's strings) takes it
-            where = "id" if surrogate.string is record["id"] else "text"
-            yield InputError(source, number, f"{where} holds a lone surrogate, U+{ord(surrogate.group()):04X}, at character {surrogate.start()}: not Unicode text")
+            key, found = surrogates[0]
+            yield InputError(source, number, f"{key} holds a lone surrogate, U+{ord(found.group()):04X}, at character {found.start()}: not Unicode text")
         else:
             yield InputDoc(record["id"], record["text"], source, line=number)
 

@@ -244,10 +244,17 @@ def feature_columns(text: str, tags: list[str]) -> list[tuple[str, list[str]]]:
     ]
 
 
+def jieba_words(text: str, tags: list[str]) -> list[str]:
+    """The jieba words of TEXT, read back from its characters' B/M/E/S places (word_tags)."""
+    starts = [i for i, t in enumerate(tags) if t[0] in "BS"]
+    if not starts or starts[0]:
+        starts.insert(0, 0)
+    return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+
+
 def _words_around(text: str, tags: list[str]) -> list[tuple[str, str, str]]:
-    """Per character: its jieba word (read back from the B/M/E/S places), the word before, the word after."""
-    starts = [i for i, t in enumerate(tags) if t[0] in "BS"] + [len(text)]
-    words = [text[a:b] for a, b in zip(starts, starts[1:])]
+    """Per character: its jieba word, the word before, the word after."""
+    words = jieba_words(text, tags)
     around = []
     for k, word in enumerate(words):
         entry = (word, words[k - 1] if k else EDGE, words[k + 1] if k + 1 < len(words) else EDGE)
@@ -485,12 +492,9 @@ class LinearChainCRF:
             if k:
                 words.append(self.word_edge)
                 lengths.append(2)
-            starts = [i for i, t in enumerate(own) if t[0] in "BS"]
-            if not starts or starts[0]:
-                starts.insert(0, 0)
-            ends = starts[1:] + [len(text)]
-            words += map(self.word_of.get, [text[a:b] for a, b in zip(starts, ends)], repeat(unseen))
-            lengths += map(int.__sub__, ends, starts)
+            own_words = jieba_words(text, own)
+            words += map(self.word_of.get, own_words, repeat(unseen))
+            lengths += map(len, own_words)
         words.append(self.word_edge)
         ids, ww = np.array(words), self.word_weights
         per_word = ww[ids[:-2], 0] + ww[ids[1:-1], 1] + ww[ids[2:], 2]

@@ -269,7 +269,7 @@ def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
     opening = _opening_name(passage, sentence_start, pronoun_start)
     if opening is None and sentence_start > 0:
         previous_end = sentence_start - 1
-        while previous_end > 0 and passage.text[previous_end - 1] in "。！？!?”」』…":
+        while previous_end > 0 and passage.text[previous_end - 1] in SENTENCE_END + "”」』…":
             previous_end -= 1  # ……思想”。: back into the sentence, past its closing marks
         previous_start = _sentence_start(passage.text, previous_end)
         if person is None or person.end_char <= previous_start:
