@@ -46,8 +46,8 @@ jieba.setLogLevel(logging.WARNING)
 MODEL_DIR = Path(__file__).parent / "models" / "ner"
 LABELS = ("PER", "LOC", "ORG")
 EDGE = "^"  # stands for the character before the first / after the last
-# A longer text is read in pieces: the CRF's memory grows with the length of what it reads, and
-# its features reach three characters, so cutting at line breaks and sentence ends loses nothing.
+# A line longer than this is read in pieces: the CRF's memory grows with the length of what it
+# reads, and its features reach two characters, so cutting after a sentence end loses nothing.
 MAX_PIECE_CHARS = 5000
 # and a batch of pieces holds at most this many characters, whatever the documents' lengths
 MAX_BATCH_CHARS = 20000
@@ -740,16 +740,19 @@ class CharNER:
 
 
 def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:
-    """(start, end) of the pieces the NER reads TEXT in: whole lines packed up to LIMIT characters;
-    a longer line is cut after a sentence end, or at LIMIT when it has none."""
+    """(start, end) of the pieces the NER reads TEXT in: each line that is not blank, on its own,
+    so that no entity runs over a line break and what is found in a line does not depend on the
+    lines around it (--dedupe blanks repeated paragraphs and promises the others are unchanged);
+    a line longer than LIMIT is cut after a sentence end, or at LIMIT when it has none."""
     pieces: list[tuple[int, int]] = []
-    start = 0
-    while len(text) - start > limit:
-        window = text[start : start + limit]
-        cut = window.rfind("\n") + 1 or max(window.rfind(mark) for mark in SENTENCE_ENDS) + 1 or limit
-        pieces.append((start, start + cut))
-        start += cut
-    pieces.append((start, len(text)))
+    for line in re.finditer(r"[^\n]*[^\s][^\n]*", text):
+        start, end = line.span()
+        while end - start > limit:
+            window = text[start : start + limit]
+            cut = max(window.rfind(mark) for mark in SENTENCE_ENDS) + 1 or limit
+            pieces.append((start, start + cut))
+            start += cut
+        pieces.append((start, end))
     return pieces
 
 

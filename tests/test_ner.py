@@ -142,13 +142,11 @@ def test_the_ner_streams_batch_by_batch(pipeline):
     assert ("江泽民", "PER") in ents(first)
 
 
-def test_a_long_text_is_read_in_pieces_cut_at_line_and_sentence_ends():
-    text = "李鹏说：“好。”\n" * 3 + "王磊在昆山。" * 3 + "abcdefghij"
+def test_a_text_is_read_line_by_line_and_a_long_line_cut_after_a_sentence():
+    text = "李鹏说：“好。”\n" * 3 + "  \n\n" + "王磊在昆山。" * 3 + "abcdefghij"
     pieces = text_pieces(text, limit=20)
-    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:])) and all(e - s <= 20 for s, e in pieces)
-    cuts = [text[e - 1] for _, e in pieces[:-1]]
-    assert cuts[:2] == ["\n", "\n"] and "。" in cuts  # at line breaks first, then after a sentence
+    assert [text[s:e] for s, e in pieces[:3]] == ["李鹏说：“好。”"] * 3  # blank lines are not read
+    assert [text[s:e] for s, e in pieces[3:]] == ["王磊在昆山。" * 3, "abcdefghij"]
     assert list(char_batches(["ab", "cd", "efgh", "i"], budget=4)) == [["ab", "cd"], ["efgh"], ["i"]]
 
 
