@@ -223,6 +223,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # but the person whose words they are, or who is the description's name, speaks
         ("面对激烈的市场竞争，李宁的态度很达观：“这是好事。参与的人越多，体育市场才会越红火。”", 0, "李宁"),
         ("许多人激动得泣不成声，一位叫扎西的老牧民说：“政府对我们灾民太好了，是我们的救命菩萨。”", 0, "扎西"),
+        # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
+        ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],
 )
 def test_speaker_of_a_direct_quote(jieba_pipeline, text, which, speaker):

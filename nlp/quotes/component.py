@@ -25,6 +25,8 @@ from nlp.ner import split_at
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
 from nlp.quotes.speakers import (
+    PERSON_NOUN_ENDS,
+    PRONOUNS,
     Mention,
     Passage,
     clause_start,
@@ -138,7 +140,12 @@ class QuoteFinder:
         if start > 0 and text[start - 1] in "：:":
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
-                return Attribution(find_speaker(passage, subject_start, start - 1), None)
+                speaker = find_speaker(passage, subject_start, start - 1)
+                if text[start - 2] == "是" and not _may_speak(speaker):
+                    # 理由是：“……”, 战略方针是：“……”: what the quote is, not who says it; the
+                    # speaker, if any, is the subject of an earlier clause (职工……抗议，理由是)
+                    speaker = find_speaker(passage, subject_start, subject_start)
+                return Attribution(speaker, None)
         return None
 
     def _after(self, passage: Passage, start: int, end: int) -> Attribution | None:
@@ -187,6 +194,11 @@ class QuoteFinder:
             if content_end - content_start >= 4:
                 found[(content_start, content_end)] = attribution
         return found
+
+
+def _may_speak(speaker: Span | Mention | None) -> bool:
+    """A person, an organisation or a noun for people (职工, 记者), not a thing (理由, 方针)."""
+    return speaker is not None and (speaker.label_ in ("PER", "ORG") or speaker.text[-1] in PERSON_NOUN_ENDS or PRONOUNS.search(speaker.text) is not None)
 
 
 def _offsets(mention: Span | Mention | None) -> Mention | None:
