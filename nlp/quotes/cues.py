@@ -40,7 +40,7 @@ def cue_pattern() -> str:
 def cue_before_quote() -> re.Pattern:
     """A cue ending just before an opening mark: 说：“ / 表示，“ / 称“ / 告诉记者：“ (an addressee
     may stand between the cue and a colon; the caller checks the colon)."""
-    return re.compile(f"(?P<cue>{cue_pattern()})(?:道|着|起来|过|了)?(?P<addressee>[^，。：；“”、\\n]{{0,12}}?)(?P<punct>[：:，,]?)\\s*$")
+    return re.compile(f"(?P<cue>{cue_pattern()})(?:道|着|起来|过|了)?(?P<addressee>[^，。：；“”、？！?!\\n]{{0,12}}?)(?P<punct>[：:，,]?)\\s*$")
 
 
 @lru_cache(maxsize=1)

@@ -247,8 +247,13 @@ def _is_called(passage: Passage, entity: Span) -> bool:
 
 
 def resolve_person(passage: Passage, before: int) -> Span | None:
-    """The fullest name of the most recent person mentioned before a character offset."""
-    recent = [e for e in passage.ents if e.label_ == "PER" and e.end_char <= before]
+    """The fullest name of the most recent person mentioned before a character offset, leaving
+    out the names of a list (刘习成、罗成群、崔占福等职工家庭遇到困难时，他……: 他 is none of them)."""
+    text = passage.text
+    recent = [
+        e for e in passage.ents
+        if e.label_ == "PER" and e.end_char <= before and "、" not in text[max(0, e.start_char - 1) : e.end_char + 1]
+    ]
     return fullest_name(passage, recent[-1]) if recent else None
 
 
