@@ -221,6 +221,11 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a pronoun skips the names of a list; a question ends the clause of the cue 问 before it
         ("正在段内值夜班的郭铁锋又拿出自己的１０００元“私房钱”，确保了节日期间正常供暖、供气。刘习成、罗成群、周继强、王明山、崔占福等职工家庭"
          "遇到困难时，他一次又一次地向他们伸出了援助之手。问他到底图个啥？他质朴地说：“俗话说，一分钱难倒英雄汉。”", 0, "郭铁锋"),
+        # 正如……说的“……” / 正如……表示的那样，“……”: the words said (a cue further on than 讲 of 讲话)
+        ("奥运会很快成为历史，正如北京武术队队员们在总结中说的“成功的时刻已从辉煌的瞬间溜走，飘来的又是新的挑战”。", 0, "北京武术队队员们"),
+        ("正如钱其琛副总理在昨天的讲话中郑重表示的那样，“在统一之前，在处理两岸关系事务中，特别是在两岸谈判中，坚持一个中国的原则”。", 0, "钱其琛"),
+        # a quote that ends its sentence inside the marks may be followed by the next one
+        ("华人重视家庭和教育的优秀传统是对美国社会的很大贡献。她用刚刚学会的中国话说：“恭喜发财！”我国驻美大使李道豫多次欣赏黄河艺术团的演出。", 0, "她"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)
         ("蒋干望着周瑜远去的背影，无论如何也想不通。发了一阵呆，唱道：“这一桩大功劳不加升赏，反把我当众将羞辱一场。”", 0, None),
         ("谁知这些家伙却赖着不走。报道说，“百鸟园的副经理石正东轰过它们几次，每次一轰，它们就往前猛跑”。", 0, "报道"),

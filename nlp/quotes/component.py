@@ -47,6 +47,8 @@ SENTENCE_CLOSE = set("。！？…!?\n") | {""}
 FIRST_PERSON = re.compile("[我咱]")
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
+# 正如北京武术队队员们在总结中说的“……”: the words said, though 的 stands between cue and mark
+AS_SAID = re.compile("正如|如同|就像|诚如|恰如")
 # A colon after these introduces a name, a sign or an amended text, not speech.
 NOT_SPEECH_COLON = re.compile(
     r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下|战略|歌词|诗句|对联|横批|碑文|"
@@ -122,17 +124,12 @@ class QuoteFinder:
         """某某说：“…” / 某某表示，“…” / 称“…” / 某某双眼含泪：“…”"""
         text = passage.text
         follows = text[end : end + 1]
-        match = cues.cue_before_quote().search(text, max(0, start - self.max_subject_chars - 12), start)
-        if match is not None and match["addressee"] and (
-            (not match["punct"] and not _object_of_cue(text, match["addressee"], start, end))
-            # more than four characters before a comma or no mark: a term's context (称这一地区是“海明威的故乡”)
-            or (match["punct"] != "：" and match["punct"] != ":" and len(match["addressee"]) > 4)
-        ):
-            match = None  # an addressee (告诫我们，/ 告诉库克：) stands between a cue and its mark
+        match = self._cue_before(text, start, end)
         if match is not None and not match["punct"] and _listed(text, start, end):
             match = None  # 分析了“没有发现就没有新闻”、“从哪里发现新闻”: objects in a list are topics
         if match is not None and not cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
-            if follows and follows not in AFTER_SPEECH and not (match["punct"] and _reads_as_speech(text, start, end)):
+            closes_sentence = text[end - 2 : end - 1] in cues.SENTENCE_END  # 说：“恭喜发财！”我国……
+            if follows and follows not in AFTER_SPEECH and not closes_sentence and not (match["punct"] and _reads_as_speech(text, start, end)):
                 return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
             cue_start, cue_end = match.span("cue")
             subject_start = clause_start(text, cue_start, self.max_subject_chars)
@@ -146,6 +143,22 @@ class QuoteFinder:
                     # speaker, if any, is the subject of an earlier clause (职工……抗议，理由是)
                     speaker = find_speaker(passage, subject_start, subject_start)
                 return Attribution(speaker, None)
+        return None
+
+    def _cue_before(self, text: str, start: int, end: int) -> re.Match | None:
+        """The first cue before the mark at START whose words up to the mark may stand there: a
+        cue further on is tried when an earlier one fails (讲话中郑重表示的那样，“: 表示, not 讲)."""
+        position = max(0, start - self.max_subject_chars - 12)
+        while (match := cues.cue_before_quote().search(text, position, start)) is not None:
+            addressee = match["addressee"]
+            as_said = addressee in ("的", "的那样") and AS_SAID.search(text, clause_start(text, match.start(), self.max_subject_chars), match.start())
+            if not addressee or as_said or not (
+                (not match["punct"] and not _object_of_cue(text, addressee, start, end))
+                # more than four characters before a comma or no mark: a term's context (称这一地区是“海明威的故乡”)
+                or (match["punct"] != "：" and match["punct"] != ":" and len(addressee) > 4)
+            ):
+                return match
+            position = match.start() + 1  # an addressee (告诫我们，/ 告诉库克：) stands between this cue and the mark
         return None
 
     def _after(self, passage: Passage, start: int, end: int) -> Attribution | None:

@@ -374,6 +374,9 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     for i, pair in enumerate(pairs):
         inside = pair.word == "、" or (relative and any(p.word == "的" for p in pairs[i + 1 : i + 4]))
         is_title = pair.word in TITLE_SET or pair.word in YOUTH  # jieba tags some as idioms (发言人/l), some as times (青年/t)
+        if pair.word == "们" and kept and kept == length:
+            length = kept = length + 1  # the plural of the head: 队员们
+            continue
         if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title:
             break
         if kept and pair.flag.startswith("d") and not inside:
