@@ -226,6 +226,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("正如钱其琛副总理在昨天的讲话中郑重表示的那样，“在统一之前，在处理两岸关系事务中，特别是在两岸谈判中，坚持一个中国的原则”。", 0, "钱其琛"),
         # a quote that ends its sentence inside the marks may be followed by the next one
         ("华人重视家庭和教育的优秀传统是对美国社会的很大贡献。她用刚刚学会的中国话说：“恭喜发财！”我国驻美大使李道豫多次欣赏黄河艺术团的演出。", 0, "她"),
+        # a short quoted name stays inside the subject's clause; jieba's idiom 中年男人/l heads a description
+        ("俄第一副总理涅姆佐夫又在“莫斯科回声”电台发表谈话说：“叶利钦再次当选、连任总统的前景是存在的。”", 0, "涅姆佐夫"),
+        ("人们半信半疑。这时，又有一个中年男人拿出一本杂志给大家看：“嗬，还真中了大奖！１０万元哪！”", 0, "一个中年男人"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)
         ("蒋干望着周瑜远去的背影，无论如何也想不通。发了一阵呆，唱道：“这一桩大功劳不加升赏，反把我当众将羞辱一场。”", 0, None),
         ("谁知这些家伙却赖着不走。报道说，“百鸟园的副经理石正东轰过它们几次，每次一轰，它们就往前猛跑”。", 0, "报道"),

@@ -66,6 +66,7 @@ NOT_A_NAME = ("v", "a", "c", "d", "p", "u", "f")
 DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", "vn")
 HEAD_TAGS = ("n", "r", "j")  # j: abbreviations, mostly nouns (中医, 外长)
 YOUTH = {"青年", "少年"}
+QUOTED_NAME = 10  # characters at most of a quoted name inside a subject's clause
 DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个"}
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
@@ -373,7 +374,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     kept = length = 0
     for i, pair in enumerate(pairs):
         inside = pair.word == "、" or (relative and any(p.word == "的" for p in pairs[i + 1 : i + 4]))
-        is_title = pair.word in TITLE_SET or pair.word in YOUTH  # jieba tags some as idioms (发言人/l), some as times (青年/t)
+        # jieba tags some as idioms (发言人/l, 中年男人/l), some as times (青年/t)
+        is_title = pair.word in TITLE_SET or pair.word in YOUTH or (pair.flag == "l" and pair.word[-1] in PERSON_NOUN_ENDS)
         if pair.word == "们" and kept and kept == length:
             length = kept = length + 1  # the plural of the head: 队员们
             continue
@@ -459,10 +461,19 @@ def _sentence_start(text: str, offset: int) -> int:
 
 
 def clause_start(text: str, cue_start: int, limit: int) -> int:
+    """Where the clause holding the cue at CUE_START begins, LIMIT characters back at most; a short
+    quoted name inside it belongs to it (涅姆佐夫又在“莫斯科回声”电台发表谈话说)."""
     start = cue_start
-    while start > 0 and cue_start - start < limit and text[start - 1] not in SUBJECT_BREAK:
+    while start > 0 and cue_start - start < limit:
+        if text[start - 1] == "”":
+            opening = text.rfind("“", max(0, start - QUOTED_NAME - 2), start - 1)
+            if opening >= 0 and not any(c in SUBJECT_BREAK for c in text[opening + 1 : start - 1]):
+                start = opening
+                continue
+        if text[start - 1] in SUBJECT_BREAK:
+            break
         start -= 1
-    return start
+    return max(start, cue_start - limit)
 
 
 @dataclass(frozen=True)
