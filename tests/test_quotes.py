@@ -258,6 +258,9 @@ def test_quote_takes_the_person_the_narrative_after_it_opens_with(jieba_pipeline
     # QUOTE_CONVENTIONS: “……”蒋先生心有余悸 takes the speaker of the neighbouring sentence (PD train)
     text = "“今天，我把照片带来了，请转交你母亲。”丁玉珍把冲好的照片交给了孔玲。"
     assert direct(jieba_pipeline, text) == [("“今天，我把照片带来了，请转交你母亲。”", "direct", "丁玉珍", None)]
+    # a person after an organisation and a title opens the narrative too (dev split)
+    text = "“对演艺明星拥戴、首肯的是大众文化阶层，而挑剔的则是知识分子文化阶层。”天津市师范大学中文系教授汤吉夫阐明了一名学者的观点。"
+    assert direct(jieba_pipeline, text)[0][2] == "汤吉夫"
     # the reporter acting after an answer has heard it
     text = "“要过年了，没置办些年货？”记者问户主张宝军。“都这把年纪了，不讲究那么多了。”记者想看一看。"
     assert direct(jieba_pipeline, text)[-1][2] != "记者"

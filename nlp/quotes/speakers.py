@@ -184,8 +184,15 @@ def _subject_person(passage: Passage, start: int, end: int) -> Span | None:
         if e.label_ == "PER" and start <= e.start_char and e.end_char <= end and text[e.end_char : e.end_char + 1] != "的"
     ]
     modified = [e for e in heads if e.start_char > start and text[e.start_char - 1] == "的"]
-    opening = [e for e in heads if e.start_char == start]
+    opening = [e for e in heads if e.start_char == start or _title_chain(text, start, e.start_char)]
     return fullest_name(passage, (modified or opening)[0]) if modified or opening else None
+
+
+def _title_chain(text: str, start: int, end: int) -> bool:
+    """text[start:end] is an organisation and a title, nothing else: 天津市师范大学中文系教授(汤吉夫)."""
+    return TITLE_AFTER_NAME.search(text, start, end) is not None and all(
+        pair.flag.startswith(("n", "j")) or pair.word in TITLE_SET for pair in jieba.posseg.cut(text[start:end])
+    )
 
 
 def _clauses_before(text: str, sentence_start: int, end: int) -> list[tuple[int, int]]:
