@@ -657,7 +657,7 @@ def _title_cut(text: str, start: int, end: int) -> int | None:
 def person_rules(doc: Doc) -> Doc:
     """Trim title words off PER spans (before a name, and after a full name); surname + honorific or
     title (王女士, 李某, 耿书记) is a person and replaces the entities inside it (the model often marks
-    the surname alone)."""
+    the surname alone), and so is 老/小 + a surname the model found (老张, 小许)."""
     spans = []
     text, tags = doc._.jieba.text, doc._.jieba.tags
     for ent in doc.ents:
@@ -668,6 +668,8 @@ def person_rules(doc: Doc) -> Doc:
             cut = _title_cut(text, ent.start_char, ent.end_char)
             if cut and FULL_NAME.fullmatch(ent.text[:cut]):
                 ent = Span(doc, ent.start, ent.start + cut, label="PER")  # 李渭清教授 -> 李渭清
+            if len(ent) == 1 and ent.start and text[ent.start_char - 1] in "老小" and tags[ent.start - 1][:1] in "BS":
+                ent = Span(doc, ent.start - 1, ent.end, label="PER")  # a surname the model found: 老张, 小许
         spans.append(ent)
     for match in HONORIFIC.finditer(text):
         start, end = match.span()

@@ -229,6 +229,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a short quoted name stays inside the subject's clause; jieba's idiom 中年男人/l heads a description
         ("俄第一副总理涅姆佐夫又在“莫斯科回声”电台发表谈话说：“叶利钦再次当选、连任总统的前景是存在的。”", 0, "涅姆佐夫"),
         ("人们半信半疑。这时，又有一个中年男人拿出一本杂志给大家看：“嗬，还真中了大奖！１０万元哪！”", 0, "一个中年男人"),
+        # 老/小 + a surname is the person (QUOTE_CONVENTIONS "Persons": diminutives)
+        ("“来年有什么打算？”老张把两手往袖子里一抄，说：“发家？谁都想。可去哪儿找门路？”", -1, "老张"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)
         ("蒋干望着周瑜远去的背影，无论如何也想不通。发了一阵呆，唱道：“这一桩大功劳不加升赏，反把我当众将羞辱一场。”", 0, None),
         ("谁知这些家伙却赖着不走。报道说，“百鸟园的副经理石正东轰过它们几次，每次一轰，它们就往前猛跑”。", 0, "报道"),
@@ -344,3 +346,10 @@ def test_a_speaker_is_the_text_it_names_whatever_the_segmenter_s_tokens(segmente
     record = doc_to_record(pipeline(text), "t")
     assert [q["speaker"]["text"] for q in record["quotes"] if q["kind"] == "direct"][-1] == speaker
     assert [text[s:e] for s, e in record["tokens"]] == [w for w in words if w.strip()]
+
+
+def test_a_cue_with_its_subject_left_out_goes_on_with_the_one_speaking(jieba_pipeline):
+    # PD train (the second tuning sample): 指出 and 另一方面又强调 have no subject of their own
+    text = ("十一届三中全会以后，邓小平同志一方面强调：“我们将永远高举毛泽东思想的旗帜前进。”指出：“这不但是中国共产党的利益所在，"
+            "中华民族的利益所在。”另一方面又强调：“在中国的现实条件下，搞好社会主义的四个现代化，就是坚持马克思主义。”")
+    assert [speaker for *_, speaker, _ in direct(jieba_pipeline, text)] == ["邓小平"] * 3

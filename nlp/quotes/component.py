@@ -31,6 +31,7 @@ from nlp.quotes.speakers import (
     Passage,
     clause_start,
     find_speaker,
+    has_no_subject,
     mention,
     resolve_person,
     sentence_subject,
@@ -101,7 +102,7 @@ class QuoteFinder:
         marks = quote_spans(passage.text)
         direct: dict[tuple[int, int], Attribution] = {}
         for start, end in marks:
-            found = self._before(passage, start, end) or self._after(passage, start, end)
+            found = self._before(passage, start, end, direct) or self._after(passage, start, end)
             if found is not None:
                 direct[(start, end)] = found
         indirect = self._indirect(passage, marks, direct)
@@ -120,7 +121,7 @@ class QuoteFinder:
 
     # ------------------------------------------------------------ direct speech
 
-    def _before(self, passage: Passage, start: int, end: int) -> Attribution | None:
+    def _before(self, passage: Passage, start: int, end: int, direct: dict[tuple[int, int], Attribution]) -> Attribution | None:
         """某某说：“…” / 某某表示，“…” / 称“…” / 某某双眼含泪：“…”"""
         text = passage.text
         follows = text[end : end + 1]
@@ -133,7 +134,10 @@ class QuoteFinder:
                 return None  # 表示“……”改革 / 他表示，“放管服”改革: a quoted term, not the words said
             cue_start, cue_end = match.span("cue")
             subject_start = clause_start(text, cue_start, self.max_subject_chars)
-            return Attribution(find_speaker(passage, subject_start, cue_start), mention(passage, cue_start, cue_end))
+            speaker = find_speaker(passage, subject_start, cue_start)
+            if speaker is None and has_no_subject(passage, subject_start, cue_start):
+                speaker = _last_speaker(text, direct, start)  # the subject left out is the one speaking
+            return Attribution(speaker, mention(passage, cue_start, cue_end))
         if start > 0 and text[start - 1] in "：:":
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
@@ -207,6 +211,13 @@ class QuoteFinder:
             if content_end - content_start >= 4:
                 found[(content_start, content_end)] = attribution
         return found
+
+
+def _last_speaker(text: str, direct: dict[tuple[int, int], Attribution], before: int) -> Span | Mention | None:
+    """The speaker of the last speech quote before BEFORE in the same paragraph: 邓小平……强调：“……”
+    指出：“……” (a cue with its subject left out goes on with the one speaking)."""
+    earlier = [(s, a) for (s, e), a in direct.items() if e <= before and a.speaker is not None and "\n" not in text[e:before]]
+    return max(earlier, key=lambda item: item[0])[1].speaker if earlier else None
 
 
 def _may_speak(speaker: Span | Mention | None) -> bool:

@@ -26,7 +26,7 @@ CALLED = re.compile("[位名个]叫(?P<name>[\u4e00-\u9fff·]{2,4}?)的")
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像)+"
+    r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面)+"
     r"|(?:曾|也|还|又)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
 # When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
@@ -439,6 +439,12 @@ def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def has_no_subject(passage: Passage, start: int, end: int) -> bool:
+    """Nothing but framing words and adverbs before a cue: 并要求, 另一方面又强调, ……。”指出."""
+    start, end = _trim(passage, start, end)
+    return start >= end
 
 
 def _trailing_start(text: str, start: int, end: int) -> int:
