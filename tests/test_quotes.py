@@ -231,6 +231,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("人们半信半疑。这时，又有一个中年男人拿出一本杂志给大家看：“嗬，还真中了大奖！１０万元哪！”", 0, "一个中年男人"),
         # 老/小 + a surname is the person (QUOTE_CONVENTIONS "Persons": diminutives)
         ("“来年有什么打算？”老张把两手往袖子里一抄，说：“发家？谁都想。可去哪儿找门路？”", -1, "老张"),
+        # the one spoken to: after a verb with no cue (找到X：), after 同; a pronoun after a verb is an object
+        ("同年７月，同村青年李兴桂考上武汉大学，王国栋听说后非常激动。他找到李兴桂：“你是我们全村人的光荣，家里供你读书有困难，我每学期给你３００元……”", 0, "王国栋"),
+        ("毛泽东、周恩来十分重视，多次垂询李四光、何长工。毛泽东同何长工说：“地质工作搞不好，一马挡路，万马不能前行。”", 0, "毛泽东"),
+        ("就按收信人名字喊了几遍：“周刚师傅，来信了。”没想到一位小伙子气冲冲开了门，瞪着他吼道：“你吵什么，我这刚下夜班睡觉，让你吵醒了。”", -1, "一位小伙子"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)
         ("蒋干望着周瑜远去的背影，无论如何也想不通。发了一阵呆，唱道：“这一桩大功劳不加升赏，反把我当众将羞辱一场。”", 0, None),
         ("谁知这些家伙却赖着不走。报道说，“百鸟园的副经理石正东轰过它们几次，每次一轰，它们就往前猛跑”。", 0, "报道"),

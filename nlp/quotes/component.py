@@ -33,6 +33,7 @@ from nlp.quotes.speakers import (
     find_speaker,
     has_no_subject,
     mention,
+    object_of_verb,
     resolve_person,
     sentence_subject,
     subject_after,
@@ -142,6 +143,9 @@ class QuoteFinder:
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
                 speaker = find_speaker(passage, subject_start, start - 1)
+                if speaker is not None and speaker.end_char == start - 1 and subject_start < speaker.start_char and object_of_verb(passage, subject_start, speaker.start_char):
+                    # 他找到李兴桂：“……”: with no cue, a person after a verb is the one spoken to
+                    speaker = find_speaker(passage, subject_start, speaker.start_char)
                 if text[start - 2] == "是" and not _may_speak(speaker):
                     # 理由是：“……”, 战略方针是：“……”: what the quote is, not who says it; the
                     # speaker, if any, is the subject of an earlier clause (职工……抗议，理由是)

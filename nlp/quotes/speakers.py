@@ -26,7 +26,7 @@ CALLED = re.compile("[位名个]叫(?P<name>[\u4e00-\u9fff·]{2,4}?)的")
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面)+"
+    r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
     r"|(?:曾|也|还|又)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
 # When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
@@ -55,7 +55,7 @@ FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
 TITLE_SET = frozenset(TITLES.split("|"))
 # Before a second person, it is the one addressed (莱奇法官对……的伊格尔森说): the first speaks.
-ADDRESSEE = re.compile("对|向|跟|给|问")
+ADDRESSEE = re.compile("对|向|跟|给|问|同")
 # Two people who say it together: 赵化勇和晚会总策划邹友开
 JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))?")
 # Subjects that name no source: the speaker is null, not a guess.
@@ -223,8 +223,9 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if not people and called:  # 一位叫席国胜的司机 where the NER missed the name
         return mention(passage, *called.span("name"))
     pronoun = PRONOUNS.search(passage.text, start, end)
-    # a subject opens the region (而他, （３）他); in 妈妈没招呼她吃饭 她 is an object
-    if pronoun and pronoun.start() - max(start, clause_start(passage.text, pronoun.start(), 30)) <= 3 and (
+    # a subject opens the region (而他, （３）他); in 妈妈没招呼她吃饭 and 瞪着他吼道 the pronoun is an object
+    opening = max(start, clause_start(passage.text, pronoun.start(), 30)) if pronoun else 0
+    if pronoun and pronoun.start() - opening <= 3 and not _verb_in(passage.text, opening, pronoun.start()) and (
         not people or pronoun.start() < people[0].start_char
     ):
         return _kin_of(passage, pronoun) or _antecedent(passage, pronoun.start()) or mention(passage, *pronoun.span())
@@ -241,6 +242,18 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if organisations and organisations[-1].end_char == end:
         return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
     return None
+
+
+def _verb_in(text: str, start: int, end: int) -> bool:
+    return any(pair.flag.startswith(("v", "u")) for pair in jieba.posseg.cut(text[start:end]))
+
+
+def object_of_verb(passage: Passage, start: int, end: int) -> bool:
+    """A subject (a pronoun or a person) and a verb stand in text[start:end], before what follows
+    it: 他找到(李兴桂)."""
+    text = passage.text
+    subject = PRONOUNS.match(text, start, end) or any(e.label_ == "PER" and e.start_char == start for e in passage.ents)
+    return bool(subject) and _verb_in(text, start, end)
 
 
 def _owns_words(passage: Passage, entity: Span) -> bool:
