@@ -235,6 +235,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("同年７月，同村青年李兴桂考上武汉大学，王国栋听说后非常激动。他找到李兴桂：“你是我们全村人的光荣，家里供你读书有困难，我每学期给你３００元……”", 0, "王国栋"),
         ("毛泽东、周恩来十分重视，多次垂询李四光、何长工。毛泽东同何长工说：“地质工作搞不好，一马挡路，万马不能前行。”", 0, "毛泽东"),
         ("就按收信人名字喊了几遍：“周刚师傅，来信了。”没想到一位小伙子气冲冲开了门，瞪着他吼道：“你吵什么，我这刚下夜班睡觉，让你吵醒了。”", -1, "一位小伙子"),
+        # the first or second person speaks as the text names them
+        ("时间太短，匆匆握别，忽忽又已一年。今年８月你来信说：“从医院出来以后，一直活在‘脚要坏死’的阴影里，心中怏怏不乐。”", 0, "你"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)
         ("蒋干望着周瑜远去的背影，无论如何也想不通。发了一阵呆，唱道：“这一桩大功劳不加升赏，反把我当众将羞辱一场。”", 0, None),
         ("谁知这些家伙却赖着不走。报道说，“百鸟园的副经理石正东轰过它们几次，每次一轰，它们就往前猛跑”。", 0, "报道"),
@@ -258,6 +260,12 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
 def test_speaker_of_a_direct_quote(jieba_pipeline, text, which, speaker):
     # PD train sentences (session 4's rules and session 8's second tuning sample)
     assert direct(jieba_pipeline, text)[which][2] == speaker
+
+
+def test_a_question_answered_by_the_person_after_it_is_not_theirs(jieba_pipeline):
+    # PD train (third tuning sample): 老张 answers; who asked, the text does not say
+    text = "“来年有什么打算？”老张把两手往袖子里一抄，说：“发家？谁都想。可去哪儿找门路？现在是干着急没办法。”"
+    assert [speaker for *_, speaker, _ in direct(jieba_pipeline, text)] == [None, "老张"]
 
 
 def test_quote_takes_the_person_the_narrative_after_it_opens_with(jieba_pipeline):

@@ -217,6 +217,15 @@ class QuoteFinder:
         return found
 
 
+def _answers(text: str, direct: dict[tuple[int, int], Attribution], end: int, para_end: int, person: Span | Mention) -> bool:
+    """PERSON speaks the next speech quote of the paragraph after END."""
+    later = [(s, a) for (s, e), a in direct.items() if end <= s and e <= para_end]
+    if not later:
+        return False
+    speaker = min(later, key=lambda item: item[0])[1].speaker
+    return speaker is not None and speaker.text == person.text
+
+
 def _last_speaker(text: str, direct: dict[tuple[int, int], Attribution], before: int) -> Span | Mention | None:
     """The speaker of the last speech quote before BEFORE in the same paragraph: 邓小平……强调：“……”
     指出：“……” (a cue with its subject left out goes on with the one speaking)."""
@@ -333,6 +342,8 @@ def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribu
         return None
     following = subject_after(passage, end)
     if following is not None:
+        if text[end - 2] in "？?" and _answers(text, direct, end, para_end, following):
+            return Attribution(None, None)  # “来年有什么打算？”老张……说：“……”: 老张 answers; the question is another's
         return Attribution(following, None)
     same_paragraph = [(s, e) for (s, e) in direct if para_start <= s and e <= para_end]
     if same_paragraph:

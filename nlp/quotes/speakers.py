@@ -26,11 +26,15 @@ CALLED = re.compile("[位名个]叫(?P<name>[\u4e00-\u9fff·]{2,4}?)的")
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
+    r"(?:根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
     r"|(?:曾|也|还|又)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
 # When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
 TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
+# the first or second person as the whole subject of a cue (with what may stand before a cue)
+SPEAKING_PERSON = re.compile(
+    f"(?:{TIME}|[０-９0-9]{{1,2}}月)*(?P<pronoun>我们|我|你们|你|您)(?:来信|在信中|在电话里|也|还|又|就|便|曾|都)?"
+)
 # What stands between a subject and its cue: adverbs, manner (兴奋地, never taking the pronoun of
 # 他们激动地), time, an addressee (对记者).
 MANNER = r"(?![他她们])[\u4e00-\u9fff]{1,4}地"
@@ -241,6 +245,9 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     organisations = [e for e in inside if e.label_ == "ORG"]
     if organisations and organisations[-1].end_char == end:
         return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
+    speaking = SPEAKING_PERSON.fullmatch(passage.text, start, end)
+    if speaking:  # 你来信说, 我说: the writer or the one written to, as the text names them
+        return mention(passage, *speaking.span("pronoun"))
     return None
 
 
