@@ -235,6 +235,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("同年７月，同村青年李兴桂考上武汉大学，王国栋听说后非常激动。他找到李兴桂：“你是我们全村人的光荣，家里供你读书有困难，我每学期给你３００元……”", 0, "王国栋"),
         ("毛泽东、周恩来十分重视，多次垂询李四光、何长工。毛泽东同何长工说：“地质工作搞不好，一马挡路，万马不能前行。”", 0, "毛泽东"),
         ("就按收信人名字喊了几遍：“周刚师傅，来信了。”没想到一位小伙子气冲冲开了门，瞪着他吼道：“你吵什么，我这刚下夜班睡觉，让你吵醒了。”", -1, "一位小伙子"),
+        # a cue after the quote may take 道 (回忆道, 解释道)
+        ("“去年除夕，我们是一起度过的”，侦查员李琳回忆道。那是去年１月２２日。", 0, "李琳"),
         # the first or second person speaks as the text names them
         ("时间太短，匆匆握别，忽忽又已一年。今年８月你来信说：“从医院出来以后，一直活在‘脚要坏死’的阴影里，心中怏怏不乐。”", 0, "你"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)

@@ -47,7 +47,7 @@ def cue_before_quote() -> re.Pattern:
 def cue_after_quote() -> re.Pattern:
     """A short subject clause and a cue just after a closing mark: ”刘璇说， / ”他表示。"""
     return re.compile(
-        f"[，,]?(?P<subject>[^{SUBJECT_BREAK}]{{1,30}}?)(?:{ADVERBS})?(?P<cue>{cue_pattern()})(?=[{CLAUSE_BREAK}]|时|$)"
+        f"[，,]?(?P<subject>[^{SUBJECT_BREAK}]{{1,30}}?)(?:{ADVERBS})?(?P<cue>{cue_pattern()})(?:道)?(?=[{CLAUSE_BREAK}]|时|$)"
     )
 
 
