@@ -66,10 +66,13 @@ JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))
 NO_SOURCE = re.compile("(?:立即|当即|马上|又|也|还)?有人|人们|有的人|据说")
 # A short subject right before the cue that NER did not tag is most likely a name (王磊说).
 BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
-NOT_A_NAME = ("v", "a", "c", "d", "p", "u", "f")
+NOT_A_NAME = ("v", "a", "c", "d", "p", "u", "f", "i", "l", "z")  # i, l: idioms (红着脸)
 DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", "vn")
 HEAD_TAGS = ("n", "r", "j")  # j: abbreviations, mostly nouns (中医, 外长)
 YOUTH = {"青年", "少年"}
+ASPECT = ("uz", "ul", "ug")  # jieba's 着, 了, 过
+# where a person is, not who acts: 送到刘少宇跟前说
+PLACE_AFTER_PERSON = re.compile("跟前|面前|身边|身旁|手里|手中|家里|家中|那里|这里|处")
 QUOTED_NAME = 10  # characters at most of a quoted name inside a subject's clause
 DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个"}
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
@@ -215,7 +218,8 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     # a name whatever label the NER gave it)
     people = [
         e for e in inside
-        if _is_called(passage, e) or _owns_words(passage, e) or e.label_ == "PER" and passage.text[e.end_char : e.end_char + 1] != "的"
+        if _is_called(passage, e) or _owns_words(passage, e)
+        or e.label_ == "PER" and passage.text[e.end_char : e.end_char + 1] != "的" and not PLACE_AFTER_PERSON.match(passage.text, e.end_char)
     ]
     addressed = len(people) > 1 and ADDRESSEE.search(passage.text, people[0].end_char, people[-1].start_char)
     if people and people[-1].end_char == end and not addressed:
@@ -406,6 +410,10 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
         if pair.word == "们" and kept and kept == length:
             length = kept = length + 1  # the plural of the head: 队员们
             continue
+        if pair.flag in ASPECT and not inside:
+            if kept:
+                break  # 歹徒慌了: the head came before the verb
+            return None  # 红着脸: a verb phrase, no noun phrase
         if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title:
             break
         if kept and pair.flag.startswith("d") and not inside:
