@@ -70,6 +70,8 @@ NOT_A_NAME = ("v", "a", "c", "d", "p", "u", "f", "i", "l", "z")  # i, l: idioms 
 DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", "vn")
 HEAD_TAGS = ("n", "r", "j")  # j: abbreviations, mostly nouns (中医, 外长)
 YOUTH = {"青年", "少年"}
+# a verb of appearing before the person who appears: 左侧茶厅闪出一个小伙, 车中部站起一个商人打扮的男人
+ARRIVAL = re.compile("(?:闪出|出来|走来|走过来|走出|站起|站出来|跑来|跑过来|进来)(?=[一两几][位个名])")
 ASPECT = ("uz", "ul", "ug")  # jieba's 着, 了, 过
 # where a person is, not who acts: 送到刘少宇跟前说
 PLACE_AFTER_PERSON = re.compile("跟前|面前|身边|身旁|手里|手中|家里|家中|那里|这里|处")
@@ -113,6 +115,9 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
     law = _law(passage, start, end)
     if law is not None:
         return law
+    arrival = ARRIVAL.search(passage.text, start, end)
+    if arrival:  # 左侧茶厅闪出一个小伙：the one who appears speaks, not the place
+        start = arrival.end()
     if start < end:
         speaker = (
             _named_speaker(passage, start, end) or _anaphoric(passage, start, end)
