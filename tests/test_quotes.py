@@ -237,6 +237,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("就按收信人名字喊了几遍：“周刚师傅，来信了。”没想到一位小伙子气冲冲开了门，瞪着他吼道：“你吵什么，我这刚下夜班睡觉，让你吵醒了。”", -1, "一位小伙子"),
         # a cue after the quote may take 道 (回忆道, 解释道)
         ("“去年除夕，我们是一起度过的”，侦查员李琳回忆道。那是去年１月２２日。", 0, "李琳"),
+        # a name where the words are attributed is the speaker as named there, not its fullest form
+        ("萨米亚·侯赛因一家住在桥下。萨米亚对记者说，“大桥是现成的保护伞和庇护所，桥墩又便于渔船系缆停靠。”", 0, "萨米亚"),
         # the one who appears speaks, not the place
         ("茶客越来越多。左侧茶厅闪出一个小伙：“春姑姐，再加两杯龙井、两杯毛尖，两块的。”", 0, "一个小伙"),
         # a verb phrase (红着脸) is no speaker: the subject of the clause before is

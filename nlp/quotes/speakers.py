@@ -231,7 +231,7 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
         joined = [e for e in people[:-1] if JOINED.fullmatch(passage.text, e.end_char, people[-1].start_char)]
         if joined:  # 赵化勇和晚会总策划邹友开告诉记者们: both say it
             return mention(passage, joined[-1].start_char, end)
-        return fullest_name(passage, people[-1])
+        return _as_named(passage, people[-1])
     called = CALLED.search(passage.text, start, end)
     if not people and called:  # 一位叫席国胜的司机 where the NER missed the name
         return mention(passage, *called.span("name"))
@@ -247,7 +247,7 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
         body = PERSON_BODY.match(passage.text, first.end_char, end)
         if body:  # 克林顿政府表示: the government, not the man
             return mention(passage, first.start_char, body.end())
-        return fullest_name(passage, first)  # 克林顿总统今天宣布: not 今天 after the title
+        return _as_named(passage, first)  # 克林顿总统今天宣布: not 今天 after the title
     titled = NAME_AFTER_TITLE.search(passage.text, start, end)
     if titled:
         return mention(passage, *titled.span("name"))
@@ -354,6 +354,13 @@ def _author(passage: Passage, before: int) -> Span | None:
         return None
     sentence_start = _sentence_start(passage.text, people[-1].start_char)
     return fullest_name(passage, next(e for e in people if e.start_char >= sentence_start))
+
+
+def _as_named(passage: Passage, person: Span) -> Span:
+    """A person named where the words are attributed is the speaker as named there (GUIDELINES §3:
+    the attribution's mention), save a surname with an honorific or title, which stands for the
+    full name (周教授 -> 周小燕)."""
+    return fullest_name(passage, person) if SURNAME_WITH_HONORIFIC.fullmatch(person.text) else person
 
 
 def fullest_name(passage: Passage, person: Span) -> Span:
