@@ -186,10 +186,10 @@ def tags_of_words(pairs: list[tuple[str, str]], length: int) -> list[str]:
         if size == 1:
             tags.append(f"S-{flag}")
         else:
-            shown = min(size, 5)
-            tags.append(f"B{shown}-{flag}")
-            tags.extend([f"M{shown}-{flag}"] * (size - 2))
-            tags.append(f"E{shown}-{flag}")
+            length = min(size, 5)
+            tags.append(f"B{length}-{flag}")
+            tags.extend([f"M{length}-{flag}"] * (size - 2))
+            tags.append(f"E{length}-{flag}")
     if len(tags) != length:  # jieba never drops characters, but never trust that blindly
         tags = (tags + ["S-x"] * length)[:length]
     return tags
