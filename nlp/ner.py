@@ -94,9 +94,8 @@ class CharFeatureTokenizer:
     def __call__(self, text: str) -> Doc:
         chars = list(text)
         doc = Doc(self.vocab, words=chars, spaces=[False] * len(chars))
-        pairs, dictionary = dictionary_reading(text, lexicon=self.known is not None)
-        known = self.known.columns(text, dictionary) if self.known else ()
-        doc._.jieba = JiebaTags(text, tags_of_words(pairs, len(text)), known)
+        known = self.known.columns(text) if self.known else ()
+        doc._.jieba = JiebaTags(text, word_tags(text), known)
         return doc
 
     def to_bytes(self, **kwargs) -> bytes:
@@ -135,9 +134,10 @@ class KnownWords:
         self.name_prefixes = {name[:k]: 0 for name in names for k in range(1, len(name))}
         self.name_prefixes.update(dict.fromkeys(names, 1))
 
-    def columns(self, text: str, dictionary: tuple[list[str], list[str]] | None = None) -> tuple[list[str], ...]:
-        """The five columns of TEXT; DICTIONARY: its first two, when dictionary_reading has them."""
-        word_begins, word_ends = dictionary or dictionary_reading(text, lexicon=True)[1]
+    def columns(self, text: str) -> tuple[list[str], ...]:
+        tokenizer = jieba.posseg.dt.tokenizer
+        tokenizer.check_initialized()
+        word_begins, word_ends, _ = longest_words(text, tokenizer.FREQ, jieba.posseg.dt.word_tag_tab)
         return (word_begins, word_ends, *longest_words(text, self.name_prefixes, self.names))
 
 
@@ -175,13 +175,8 @@ def word_tags(text: str) -> list[str]:
     """Per character: its place in its jieba word (B/M/E/S), the word length (capped at 5) and
     the word's dictionary POS, e.g. B3-nr. jieba runs without its HMM, and its dictionary tags
     are what the model should learn to trust or not."""
-    return tags_of_words(dictionary_words(text), len(text))
-
-
-def tags_of_words(pairs: list[tuple[str, str]], length: int) -> list[str]:
-    """word_tags from the (word, flag) pairs of a text of LENGTH characters."""
     tags = []
-    for word, flag in pairs:
+    for word, flag in dictionary_words(text):
         size = len(word)
         if size == 1:
             tags.append(f"S-{flag}")
@@ -190,33 +185,21 @@ def tags_of_words(pairs: list[tuple[str, str]], length: int) -> list[str]:
             tags.append(f"B{length}-{flag}")
             tags.extend([f"M{length}-{flag}"] * (size - 2))
             tags.append(f"E{length}-{flag}")
-    if len(tags) != length:  # jieba never drops characters, but never trust that blindly
-        tags = (tags + ["S-x"] * length)[:length]
+    if len(tags) != len(text):  # jieba never drops characters, but never trust that blindly
+        tags = (tags + ["S-x"] * len(text))[: len(text)]
     return tags
 
 
 def dictionary_words(text: str) -> list[tuple[str, str]]:
-    """(word, flag) pairs, exactly those of jieba.posseg.cut(text, HMM=False) (tested)."""
-    return dictionary_reading(text)[0]
-
-
-def dictionary_reading(text: str, lexicon: bool = False) -> tuple[list[tuple[str, str]], tuple[list[str], list[str]] | None]:
-    """dictionary_words, and with LEXICON the first two columns of KnownWords from the same word
-    graph: per character, the POS and length (capped at 4) of the longest dictionary word of two
-    characters or more starting at it, and ending at it ("" where none does).
-
-    The pairs are 1.5 times as fast as jieba.posseg's own: jieba builds its word graph in one
-    pass (a dict of lists, two lookups a candidate) and scores it in another (a log and a
-    generator of tuples a candidate); here one pass keeps each candidate's log frequency for the
-    other. The NER reads this for every character."""
+    """(word, flag) pairs, exactly those of jieba.posseg.cut(text, HMM=False) (tested), 1.5 times
+    as fast: jieba builds its word graph in one pass (a dict of lists, two lookups a candidate)
+    and scores it in another (a log and a generator of tuples a candidate); here one pass keeps
+    each candidate's log frequency for the other. The NER reads this for every character."""
     tokenizer, flags = jieba.posseg.dt.tokenizer, jieba.posseg.dt.word_tag_tab
     tokenizer.check_initialized()
     frequency, log_total = tokenizer.FREQ.get, log(tokenizer.total)
     pairs = []
-    begins, ends, end_sizes = ([""] * len(text), [""] * len(text), [0] * len(text)) if lexicon else (None, None, None)
-    offset = 0
     for block in jieba.posseg.re_han_internal.split(text):
-        block_start, offset = offset, offset + len(block)
         if not block:
             continue
         if not jieba.posseg.re_han_internal.match(block):
@@ -244,13 +227,6 @@ def dictionary_reading(text: str, lexicon: bool = False) -> tuple[list[tuple[str
                     break
                 seen = frequency(block[start : end + 1])
             candidates.append(found or [(start, -log_total)])
-            if lexicon and found and found[-1][0] > start:
-                longest = found[-1][0]
-                word = block[start : longest + 1]
-                value = f"{flags.get(word, 'x')}{min(len(word), 4)}"
-                begins[block_start + start] = value
-                if len(word) > end_sizes[block_start + longest]:
-                    ends[block_start + longest], end_sizes[block_start + longest] = value, len(word)
         # the most probable path from the end; equal scores go to the longer word, as in jieba
         score, last = [0.0] * (n + 1), [0] * n
         for start in range(n - 1, -1, -1):
@@ -273,7 +249,7 @@ def dictionary_reading(text: str, lexicon: bool = False) -> tuple[list[tuple[str
             start += len(word)
         if letters:
             pairs.append((letters, "eng"))
-    return pairs, ((begins, ends) if lexicon else None)
+    return pairs
 
 
 def _char_type(char: str) -> str:
