@@ -270,7 +270,6 @@ def train_ner(
     data_dir: Path = typer.Option(None, help="converted corpora (default: $NLP_DATA_DIR or .cache/nlp-data)"),
     with_pd: bool = typer.Option(False, help="add the People's Daily train split to MSRA train"),
     augment: int = typer.Option(0, help="mention-replaced copies of each training sentence with entities"),
-    known_words: bool = typer.Option(False, help="lexicon features: jieba's dictionary words and the training names (cross-fold)"),
     max_iterations: int = typer.Option(300, help="L-BFGS iterations at most"),
     c1: float = typer.Option(0.05, help="L1 regularisation (drops weak features: a smaller model)"),
     c2: float = typer.Option(0.005, help="L2 regularisation"),
@@ -281,5 +280,5 @@ def train_ner(
     from nlp.data import DATA_DIR
     from nlp.train_ner import train_ner as run
 
-    run(data_dir or DATA_DIR, output, with_pd=with_pd, augment_copies=augment, known_words=known_words, max_iterations=max_iterations,
+    run(data_dir or DATA_DIR, output, with_pd=with_pd, augment_copies=augment, max_iterations=max_iterations,
         c1=c1, c2=c2, limit=limit, install=install, say=stderr.print)

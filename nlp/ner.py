@@ -74,7 +74,6 @@ class JiebaTags:
 
     text: str
     tags: list[str]
-    known: tuple[list[str], ...] = ()  # KnownWords.columns(text), when the model has them
 
 
 if not Doc.has_extension("jieba"):
@@ -85,90 +84,27 @@ class CharFeatureTokenizer:
     """One token per character (whitespace included, so doc.text is the text), with the
     characters' jieba word tags in doc._.jieba."""
 
-    NAMES_FILE = "names.json"
-
     def __init__(self, vocab):
         self.vocab = vocab
-        self.known: KnownWords | None = None  # a model trained without them has none
 
     def __call__(self, text: str) -> Doc:
         chars = list(text)
         doc = Doc(self.vocab, words=chars, spaces=[False] * len(chars))
-        known = self.known.columns(text) if self.known else ()
-        doc._.jieba = JiebaTags(text, word_tags(text), known)
+        doc._.jieba = JiebaTags(text, word_tags(text))
         return doc
 
+    # nothing to store: the tags come from jieba's dictionary
     def to_bytes(self, **kwargs) -> bytes:
-        return json.dumps(self.known.names if self.known else None, ensure_ascii=False).encode()
+        return b""
 
     def from_bytes(self, data: bytes, **kwargs) -> "CharFeatureTokenizer":
-        names = json.loads(data) if data else None
-        self.known = KnownWords(names) if names is not None else None
         return self
 
     def to_disk(self, path, **kwargs) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
-        if self.known:
-            (Path(path) / self.NAMES_FILE).write_text(json.dumps(self.known.names, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
     def from_disk(self, path, **kwargs) -> "CharFeatureTokenizer":
-        names = Path(path) / self.NAMES_FILE
-        self.known = KnownWords(json.loads(names.read_text(encoding="utf-8"))) if names.exists() else None
         return self
-
-
-class KnownWords:
-    """What the lexicons say of each character: the longest jieba dictionary word (two characters
-    or more) starting and ending at it, with its POS and length, and the longest known name
-    (training entities: mention -> label) starting at it, ending at it and covering it inside.
-
-    The CRF already sees the jieba word jieba chose; these are the words jieba's dictionary and the
-    training entities hold whatever the segmentation, the lexicon features of the CRF NER systems
-    of SIGHAN 2006. At training time each sentence sees only the names of the other folds, so the
-    model learns how far a name found in the lexicon is to be trusted on new text."""
-
-    TEMPLATES = ("db", "de", "nb", "ne", "ni")
-
-    def __init__(self, names: dict[str, str]):
-        self.names = names
-        self.name_prefixes = {name[:k]: 0 for name in names for k in range(1, len(name))}
-        self.name_prefixes.update(dict.fromkeys(names, 1))
-
-    def columns(self, text: str) -> tuple[list[str], ...]:
-        tokenizer = jieba.posseg.dt.tokenizer
-        tokenizer.check_initialized()
-        word_begins, word_ends, _ = longest_words(text, tokenizer.FREQ, jieba.posseg.dt.word_tag_tab)
-        return (word_begins, word_ends, *longest_words(text, self.name_prefixes, self.names))
-
-
-def longest_words(text: str, frequency: dict[str, int], labels: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
-    """Per character: label + length (capped at 4) of the longest word of FREQUENCY (every prefix
-    of a word is a key, a word's value is not 0) of two characters or more that starts at it, that
-    ends at it, and that covers it inside; "" where none does."""
-    n = len(text)
-    begins, ends, inside = [""] * n, [""] * n, [""] * n
-    end_size, inside_size = [0] * n, [0] * n
-    get = frequency.get
-    for start in range(n):
-        longest, stop = 0, start + 1
-        seen = get(text[start])
-        while seen is not None and stop < n:
-            stop += 1
-            seen = get(text[start:stop])
-            if seen:
-                longest = stop
-        if not longest:
-            continue
-        word = text[start:longest]
-        size = len(word)
-        value = f"{labels.get(word, 'x')}{min(size, 4)}"
-        begins[start] = value
-        if size > end_size[longest - 1]:
-            ends[longest - 1], end_size[longest - 1] = value, size
-        for k in range(start + 1, longest - 1):
-            if size > inside_size[k]:
-                inside[k], inside_size[k] = value, size
-    return begins, ends, inside
 
 
 def word_tags(text: str) -> list[str]:
@@ -263,18 +199,18 @@ def _char_type(char: str) -> str:
 BIAS = "b"  # a feature every character has: how likely each tag is anywhere
 
 
-def crf_features(text: str, tags: list[str], known: tuple[list[str], ...] = ()) -> list[tuple[str, ...]]:
+def crf_features(text: str, tags: list[str]) -> list[tuple[str, ...]]:
     """The CRF's features per character, as CRFsuite reads them: the bias, then "template=value"
     for every column of feature_columns."""
-    columns = [[f"{name}={value}" for value in values] for name, values in feature_columns(text, tags, known)]
+    columns = [[f"{name}={value}" for value in values] for name, values in feature_columns(text, tags)]
     return list(zip([BIAS] * len(text), *columns))
 
 
-def feature_columns(text: str, tags: list[str], known: tuple[list[str], ...] = ()) -> list[tuple[str, list[str]]]:
+def feature_columns(text: str, tags: list[str]) -> list[tuple[str, list[str]]]:
     """The CRF's features, a column (template name, value per character) per template: the
     characters at -2..2, the bigrams and trigrams around each, its jieba word tag, POS and
-    neighbouring tags, the character types around it, the jieba word it is in with the words
-    before and after, and the KNOWN words' columns (KnownWords), when given."""
+    neighbouring tags, the character types around it, and the jieba word it is in with the words
+    before and after."""
     n = len(text)
     c = EDGE * 2 + text + EDGE * 2  # c[i + 2] is text[i]
     kinds = "".join(map(_char_type, c))
@@ -305,7 +241,6 @@ def feature_columns(text: str, tags: list[str], known: tuple[list[str], ...] = (
         ("w0", [w for w, _, _ in words]),
         ("w-1", [w for _, w, _ in words]),
         ("w1", [w for _, _, w in words]),
-        *zip(KnownWords.TEMPLATES, known),
     ]
 
 
@@ -378,8 +313,7 @@ class CRFEntities:
         for batch in minibatch(docs, size=batch_size):
             readings = [doc._.jieba for doc in batch]
             # no entity runs over a sentence end (北京。周教授 was one ORG): the best path without
-            tagged = self.crf.tag_many([r.text for r in readings], [r.tags for r in readings], outside=SENTENCE_ENDS,
-                                       known=[r.known for r in readings])
+            tagged = self.crf.tag_many([r.text for r in readings], [r.tags for r in readings], outside=SENTENCE_ENDS)
             for doc, tags in zip(batch, tagged):
                 doc.ents = [Span(doc, start, end, label=label) for start, end, label in bioes_spans(tags)]
                 yield doc
@@ -521,13 +455,11 @@ class LinearChainCRF:
         arrays = np.load(path)
         return cls(arrays["labels"].tolist(), arrays["attributes"].tolist(), arrays["state"], arrays["transitions"])
 
-    def tag(self, text: str, tags: list[str], known: tuple[list[str], ...] = ()) -> list[str]:
-        """The best tag sequence for TEXT, whose characters have the jieba word TAGS and the
-        KNOWN words' columns."""
-        return self.tag_many([text], [tags], known=[known])[0]
+    def tag(self, text: str, tags: list[str]) -> list[str]:
+        """The best tag sequence for TEXT, whose characters have the jieba word TAGS."""
+        return self.tag_many([text], [tags])[0]
 
-    def tag_many(self, texts: list[str], tags: list[list[str]], outside: str = "",
-                 known: list[tuple[list[str], ...]] | None = None) -> list[list[str]]:
+    def tag_many(self, texts: list[str], tags: list[list[str]], outside: str = "") -> list[list[str]]:
         """The best tag sequence of each text, among those that tag the characters in OUTSIDE O.
         The texts are scored in one pass, joined by two edge characters: every feature reaches
         two characters at most and stops at the edge, so each text's scores are its own, and a
@@ -567,10 +499,6 @@ class LinearChainCRF:
         ids, ww = np.array(words), self.word_weights
         per_word = ww[ids[:-2], 0] + ww[ids[1:-1], 1] + ww[ids[2:], 2]
         scores += np.repeat(per_word, lengths, axis=0)
-        for template, column in zip(KnownWords.TEMPLATES, zip(*known) if known and any(known) else ()):
-            rows = self.rows.get(template, {})
-            values = [v for k, own in enumerate(column) for v in ([EDGE, EDGE] if k else []) + own]
-            scores += self.state[np.fromiter(map(rows.get, values, repeat(self.unknown)), dtype=np.int64, count=n)]
         if outside:
             forced = [m.start() for m in re.finditer(f"[{re.escape(outside)}]", joined)]
             scores[forced] = np.where(np.array(self.labels) == "O", scores[forced], -1e9)

@@ -21,7 +21,7 @@ import spacy
 from spacy.scorer import get_ner_prf
 from spacy.training import Example
 
-from nlp.ner import LABELS, MODEL_DIR, KnownWords, bioes_tags, crf_features, word_tags
+from nlp.ner import LABELS, MODEL_DIR, bioes_tags, crf_features, word_tags
 
 
 def read_records(paths: Iterable[Path], limit: int = 0) -> list[dict]:
@@ -86,7 +86,7 @@ def replace_mentions(record: dict, sample: MentionSampler) -> dict:
         entities.append({"start": start, "end": start + len(mention), "label": e["label"]})
         at, length = e["end"], start + len(mention)
     pieces.append(text[at:])
-    return {**record, "text": "".join(pieces), "entities": entities}
+    return {"text": "".join(pieces), "entities": entities}
 
 
 def augment(records: list[dict], copies: int, seed: int = 0) -> list[dict]:
@@ -98,33 +98,12 @@ def augment(records: list[dict], copies: int, seed: int = 0) -> list[dict]:
     return records + extra
 
 
-def known_names(records: Iterable[dict]) -> dict[str, str]:
-    """Mention -> its most frequent label, for the training entities of two characters or more."""
-    counts = Counter(
-        (record["text"][e["start"]:e["end"]], e["label"]) for record in records for e in record["entities"] if e["end"] - e["start"] > 1
-    )
-    names: dict[str, str] = {}
-    for (mention, label), _ in counts.most_common():
-        names.setdefault(mention, label)
-    return names
-
-
-def fold_lexicons(records: list[dict], folds: int) -> list[KnownWords]:
-    """Per fold of RECORDS (contiguous, so an article stays in one), the names of the other folds:
-    a training sentence sees its own names only as often as new text sees names of train."""
-    for i, record in enumerate(records):
-        record["fold"] = i * folds // len(records)
-    return [KnownWords(known_names(r for r in records if r["fold"] != fold)) for fold in range(folds)]
-
-
 def train_ner(
     data_dir: Path,
     output: Path,
     *,
     with_pd: bool = False,
     augment_copies: int = 0,
-    known_words: bool = False,
-    folds: int = 10,
     max_iterations: int = 300,
     c1: float = 0.05,
     c2: float = 0.005,
@@ -135,7 +114,6 @@ def train_ner(
     """Train; return the model folder (copied into the package when INSTALL)."""
     train_files = [data_dir / "msra_train.jsonl"] + ([data_dir / "pd_train.jsonl"] if with_pd else [])
     records = read_records(train_files, limit)
-    lexicons = fold_lexicons(records, folds) if known_words else []
     examples = augment(records, augment_copies)
     say(f"train: {len(examples)} sentences from {', '.join(p.name for p in train_files)} "
         f"({len(examples) - len(records)} mention-replaced copies)")
@@ -144,8 +122,7 @@ def train_ner(
     for record in examples:
         text = record["text"]
         spans = [(e["start"], e["end"], e["label"]) for e in record["entities"]]
-        known = lexicons[record["fold"]].columns(text) if lexicons else ()
-        trainer.append(crf_features(text, word_tags(text), known), bioes_tags(len(text), spans))
+        trainer.append(crf_features(text, word_tags(text)), bioes_tags(len(text), spans))
     say(f"features: {(time.monotonic() - started) / 60:.1f} minutes")
     # possible_transitions: weights for tag pairs never seen in train too (they learn to be unlikely)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.possible_transitions": True})
@@ -155,8 +132,6 @@ def train_ner(
     say(f"trained {(time.monotonic() - started) / 60:.1f} minutes, {trainer.logparser.last_iteration['num']} iterations")
     model = output / "model"
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "nlp.char_features.v1"}}})
-    if known_words:
-        pipeline.tokenizer.known = KnownWords(known_names(records))
     pipeline.add_pipe("crf_entities").use(crf_file)
     pipeline.to_disk(model)
     dev = dev_scores(pipeline, read_records([data_dir / "msra_dev.jsonl"]))

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pycrfsuite
 import pytest
-import spacy
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -17,7 +16,6 @@ from nlp.cli import app
 from nlp.corpus import doc_to_record
 from nlp.ner import (
     JiebaTags,
-    KnownWords,
     LinearChainCRF,
     bioes_spans,
     bioes_tags,
@@ -197,7 +195,7 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     ]
     for name in ("msra_train.jsonl", "msra_dev.jsonl"):
         (data / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["train", "ner", "-o", str(tmp_path / "out"), "--data-dir", str(data), "--max-iterations", "30", "--known-words"])
+    result = CliRunner().invoke(app, ["train", "ner", "-o", str(tmp_path / "out"), "--data-dir", str(data), "--max-iterations", "30"])
     assert result.exit_code == 0, result.output
     scores = json.loads((tmp_path / "out" / "dev_scores.json").read_text())
     assert scores["ents_f"] > 0.9  # its own training sentences
@@ -208,24 +206,11 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     crfsuite = pycrfsuite.Tagger()
     crfsuite.open(str(tmp_path / "out" / "model.crfsuite"))
     crf = LinearChainCRF.load(tmp_path / "out" / "model" / "crf_entities" / LinearChainCRF.FILE)
-    known = spacy.load(tmp_path / "out" / "model").tokenizer.known
-    assert known.names["江泽民"] == "PER"  # the training names ship with the model
     texts = [t for t, _ in sentences] + ["朱镕基会见了李鹏。", "外", "", "北京上海广州。李"]
-    own = [crfsuite.tag(crf_features(text, word_tags(text), known.columns(text))) if text else [] for text in texts]
-    assert [crf.tag(text, word_tags(text), known.columns(text)) for text in texts] == own
+    own = [crfsuite.tag(crf_features(text, word_tags(text))) if text else [] for text in texts]
+    assert [crf.tag(text, word_tags(text)) for text in texts] == own
     # a batch is tagged in one pass, each text as if alone
-    assert crf.tag_many(texts, [word_tags(text) for text in texts], known=[known.columns(text) for text in texts]) == own
-
-
-def test_known_words_are_the_longest_in_each_lexicon():
-    known = KnownWords({"北京": "LOC", "北京大学": "ORG", "张建文": "PER"})
-    text = "北京大学校长张建文说"
-    dictionary_begins, dictionary_ends, name_begins, name_ends, name_inside = known.columns(text)
-    assert name_begins[0] == "ORG4" and name_ends[3] == "ORG4" and name_ends[1] == ""  # 北京 lies inside 北京大学
-    assert name_inside[1:3] == ["ORG4", "ORG4"] and name_begins[6] == "PER3" and name_inside[7] == "PER3"
-    # jieba's dictionary: 北京大学/nt, and 大学校长/n is longer than 校长/n
-    assert dictionary_begins[0] == "nt4" and dictionary_begins[4] == "n2" and dictionary_ends[5] == "n4"
-    assert "" in dictionary_begins and len(name_begins) == len(text)
+    assert crf.tag_many(texts, [word_tags(text) for text in texts]) == own
 
 
 def test_dictionary_words_are_jiebas_own():
