@@ -66,6 +66,20 @@ def test_terms_names_and_slogans_are_not_speech(jieba_pipeline, seed_text):
     assert quotes(jieba_pipeline, text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # signs, couplets and inscriptions after a colon, a thought, an attitude shown (PD train)
+        "在表演队办公楼门厅内，有一块巨匾，上书：“祖国荣誉高于一切，献身飞行表演事业”。红底金字，格外夺目。",
+        "他们把染得五颜六色的小石子在雪地上摆出鲜艳夺目的春联：“饮冰雪、守哨卡，阵地过年，有我男儿风采。”",
+        "整顿道路的成功，使李长水信心倍增。他意识到：“交警执勤形象直接代表着党和政府的形象。”于是，他做出了第二个决定。",
+        "桥本说，他对日本当年的行为表示“深切忏悔”，对英国人民当时受到的巨大创伤表示“真诚歉意”。",
+    ],
+)
+def test_what_a_colon_or_an_attitude_introduces_is_not_speech(jieba_pipeline, text):
+    assert direct(jieba_pipeline, text) == []
+
+
 def test_short_quote_as_whole_object_of_saying(jieba_pipeline):
     text = "一名目击者称“太恐怖”。"
     assert direct(jieba_pipeline, text) == [("“太恐怖”", "direct", "一名目击者", "称")]

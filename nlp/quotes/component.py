@@ -49,11 +49,13 @@ SENTENCE_CLOSE = set("。！？…!?\n") | {""}
 FIRST_PERSON = re.compile("[我咱]")
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
+SHORT_ATTITUDE = 4  # characters at most of a quoted object of 表示 that names an attitude
 # 正如北京武术队队员们在总结中说的“……”: the words said, though 的 stands between cue and mark
 AS_SAID = re.compile("正如|如同|就像|诚如|恰如")
-# A colon after these introduces a name, a sign or an amended text, not speech.
+# A colon after these introduces a name, a sign, an amended text or a thought (感到：), not speech.
 NOT_SPEECH_COLON = re.compile(
-    r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下|战略|歌词|诗句|对联|横批|碑文|"
+    r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下|战略|歌词|诗句|对联|横批是?|碑文|"
+    r"春联|上书|上写|为铭|铭文|荣誉|景致|感到|意识到|想到|心想|觉得|优先|"
     r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
 )
 
@@ -129,6 +131,8 @@ class QuoteFinder:
         match = self._cue_before(text, start, end)
         if match is not None and not match["punct"] and _listed(text, start, end):
             match = None  # 分析了“没有发现就没有新闻”、“从哪里发现新闻”: objects in a list are topics
+        if match is not None and _shown_attitude(text, start, end):
+            match = None
         if match is not None and not cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             closes_sentence = text[end - 2 : end - 1] in cues.SENTENCE_END  # 说：“恭喜发财！”我国……
             if follows and follows not in AFTER_SPEECH and not closes_sentence and not (match["punct"] and _reads_as_speech(text, start, end)):
@@ -208,7 +212,7 @@ class QuoteFinder:
             content_end = _sentence_end(text, content_start)
             inner = [(s, e) for s, e in marks if content_start <= s and e <= content_end]
             for s, e in inner:
-                if (s, e) not in direct and _reported_words(text, s, e):
+                if (s, e) not in direct and _reported_words(text, s, e) and not _shown_attitude(text, s, e):
                     direct[(s, e)] = Attribution(attribution.speaker, attribution.cue)
             first_speech = min((s for s, e in inner if (s, e) in direct), default=content_end)
             content_end = _strip_end(text, content_start, first_speech)
@@ -224,6 +228,11 @@ def _answers(text: str, direct: dict[tuple[int, int], Attribution], end: int, pa
         return False
     speaker = min(later, key=lambda item: item[0])[1].speaker
     return speaker is not None and speaker.text == person.text
+
+
+def _shown_attitude(text: str, start: int, end: int) -> bool:
+    """表示“深切忏悔”: a short quote right after 表示 names an attitude shown, as in 表示感谢, not words said."""
+    return text[max(0, start - 2) : start] == "表示" and end - start - 2 <= SHORT_ATTITUDE
 
 
 def _last_speaker(text: str, direct: dict[tuple[int, int], Attribution], before: int) -> Span | Mention | None:
