@@ -259,6 +259,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("婚礼由营教导员马凡贵主持。半蒙着红纱的新娘小安一脸羞涩，红着脸说：“我很高兴，真的很感谢解放军。”", 0, "小安"),
         # a person before 跟前 is where the words go
         ("吴书记把２００元慰问金和２５公斤大米等物品送到刘少宇跟前说：“刘师傅您放心，党和政府时时刻刻都把您的困难放在心上。”", 0, "吴书记"),
+        # a cue after a quote whose subject is a title or a noun for people speaks a phrase too
+        ("银行营业员又一次重复了客户的话。“问题的关键就在这里”，该经理进一步解释道，“这张票据无法托收。”", 0, "该经理"),
+        ("飞脚向邱玲猛踢。邱玲侧身一闪，双手抓住那男子，大喊“有小偷，快把车开到派出所去！”歹徒慌了。", 0, "邱玲"),
         # the first or second person speaks as the text names them
         ("时间太短，匆匆握别，忽忽又已一年。今年８月你来信说：“从医院出来以后，一直活在‘脚要坏死’的阴影里，心中怏怏不乐。”", 0, "你"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)

@@ -27,6 +27,7 @@ from nlp.quotes.marks import quote_spans
 from nlp.quotes.speakers import (
     PERSON_NOUN_ENDS,
     PRONOUNS,
+    TITLE_AFTER_NAME,
     Mention,
     Passage,
     clause_start,
@@ -180,7 +181,7 @@ class QuoteFinder:
         if match is None or cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             return None
         speaker = find_speaker(passage, *match.span("subject"), search_back=False)
-        if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER"):
+        if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER" or _person_noun(speaker)):
             return None
         cue_start, cue_end = match.span("cue")
         return Attribution(speaker, mention(passage, cue_start, cue_end), cue_end)
@@ -244,7 +245,12 @@ def _last_speaker(text: str, direct: dict[tuple[int, int], Attribution], before:
 
 def _may_speak(speaker: Span | Mention | None) -> bool:
     """A person, an organisation or a noun for people (职工, 记者), not a thing (理由, 方针)."""
-    return speaker is not None and (speaker.label_ in ("PER", "ORG") or speaker.text[-1] in PERSON_NOUN_ENDS or PRONOUNS.search(speaker.text) is not None)
+    return speaker is not None and (speaker.label_ in ("PER", "ORG") or _person_noun(speaker) or PRONOUNS.search(speaker.text) is not None)
+
+
+def _person_noun(speaker: Span | Mention) -> bool:
+    """A description that ends in a noun for people or a title: 职工, 记者, 该经理."""
+    return speaker.text[-1] in PERSON_NOUN_ENDS or TITLE_AFTER_NAME.search(speaker.text) is not None
 
 
 def _offsets(mention: Span | Mention | None) -> Mention | None:
