@@ -262,6 +262,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a cue after a quote whose subject is a title or a noun for people speaks a phrase too
         ("银行营业员又一次重复了客户的话。“问题的关键就在这里”，该经理进一步解释道，“这张票据无法托收。”", 0, "该经理"),
         ("飞脚向邱玲猛踢。邱玲侧身一闪，双手抓住那男子，大喊“有小偷，快把车开到派出所去！”歹徒慌了。", 0, "邱玲"),
+        # a book speaks with its title marks; a commentary speaks (评论说: 说 is the cue, not 评论)
+        ("在许多文人笔记中都有所记载，《苏州府志》载：“陆子冈，碾玉妙手，造水仙簪，玲珑奇巧，花茎细如毫发。”", 0, "《苏州府志》"),
+        ("孔子强调：“不学礼，无以立。”《荀子》上说：“人无礼则不生，事无礼则不成，国家无礼则不宁。”", -1, "《荀子》"),
+        ("评论说，“制裁作为只谋求少数大国利益的手段和旧时代遗物，正在世界各地遭到越来越强烈的反对”。", 0, "评论"),
         # the first or second person speaks as the text names them
         ("时间太短，匆匆握别，忽忽又已一年。今年８月你来信说：“从医院出来以后，一直活在‘脚要坏死’的阴影里，心中怏怏不乐。”", 0, "你"),
         # a verb before a colon is no name the NER missed (唱道 is no cue of the lexicon)

@@ -165,6 +165,9 @@ class QuoteFinder:
         while (match := cues.cue_before_quote().search(text, position, start)) is not None:
             addressee = match["addressee"]
             as_said = addressee in ("的", "的那样") and AS_SAID.search(text, clause_start(text, match.start(), self.max_subject_chars), match.start())
+            if addressee in cues.cue_words():
+                position = match.start() + 1  # 评论说，“: the cue is 说, and 评论 the one speaking
+                continue
             if not addressee or as_said or not (
                 (not match["punct"] and not _object_of_cue(text, addressee, start, end))
                 # more than four characters before a comma or no mark: a term's context (称这一地区是“海明威的故乡”)
