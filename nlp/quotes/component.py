@@ -165,7 +165,8 @@ class QuoteFinder:
         while (match := cues.cue_before_quote().search(text, position, start)) is not None:
             addressee = match["addressee"]
             as_said = addressee in ("的", "的那样") and AS_SAID.search(text, clause_start(text, match.start(), self.max_subject_chars), match.start())
-            if addressee in cues.cue_words():
+            opens_clause = not text[clause_start(text, match.start(), self.max_subject_chars) : match.start()].strip()
+            if addressee in cues.cue_words() and opens_clause:
                 position = match.start() + 1  # 评论说，“: the cue is 说, and 评论 the one speaking
                 continue
             if not addressee or as_said or not (
