@@ -351,6 +351,7 @@ class LinearChainCRF:
 
     def __init__(self, labels: list[str], attributes: list[str], state: np.ndarray, transitions: np.ndarray):
         self.labels = list(labels)
+        self.not_outside = np.array(self.labels) != "O"  # the labels a character forced O may not take
         self.attributes = list(attributes)
         self.unknown = len(self.attributes)  # the row of zeros that an unseen attribute reads
         self.state = np.vstack([state, np.zeros((1, len(self.labels)))])
@@ -501,7 +502,7 @@ class LinearChainCRF:
         scores += np.repeat(per_word, lengths, axis=0)
         if outside:
             forced = [m.start() for m in re.finditer(f"[{re.escape(outside)}]", joined)]
-            scores[forced] = np.where(np.array(self.labels) == "O", scores[forced], -1e9)
+            scores[forced] = np.where(self.not_outside, -1e9, scores[forced])
         # run_viterbi reads edge_score[tag, next tag]: CRFsuite's transitions [from, to]
         best = []
         start = 0

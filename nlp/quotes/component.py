@@ -25,15 +25,14 @@ from nlp.ner import split_at
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
 from nlp.quotes.speakers import (
-    PERSON_NOUN_ENDS,
-    PRONOUNS,
-    TITLE_AFTER_NAME,
     Mention,
     Passage,
     clause_start,
     find_speaker,
     has_no_subject,
+    may_speak,
     mention,
+    names_people,
     object_of_verb,
     resolve_person,
     sentence_subject,
@@ -151,7 +150,7 @@ class QuoteFinder:
                 if speaker is not None and speaker.end_char == start - 1 and subject_start < speaker.start_char and object_of_verb(passage, subject_start, speaker.start_char):
                     # 他找到李兴桂：“……”: with no cue, a person after a verb is the one spoken to
                     speaker = find_speaker(passage, subject_start, speaker.start_char)
-                if text[start - 2] == "是" and not _may_speak(speaker):
+                if text[start - 2] == "是" and not may_speak(speaker):
                     # 理由是：“……”, 战略方针是：“……”: what the quote is, not who says it; the
                     # speaker, if any, is the subject of an earlier clause (职工……抗议，理由是)
                     speaker = find_speaker(passage, subject_start, subject_start)
@@ -164,9 +163,9 @@ class QuoteFinder:
         position = max(0, start - self.max_subject_chars - 12)
         while (match := cues.cue_before_quote().search(text, position, start)) is not None:
             addressee = match["addressee"]
-            as_said = addressee in ("的", "的那样") and AS_SAID.search(text, clause_start(text, match.start(), self.max_subject_chars), match.start())
-            opens_clause = not text[clause_start(text, match.start(), self.max_subject_chars) : match.start()].strip()
-            if addressee in cues.cue_words() and opens_clause:
+            before_cue = text[clause_start(text, match.start(), self.max_subject_chars) : match.start()]
+            as_said = addressee in ("的", "的那样") and AS_SAID.search(before_cue)
+            if addressee in cues.cue_words() and not before_cue.strip():
                 position = match.start() + 1  # 评论说，“: the cue is 说, and 评论 the one speaking
                 continue
             if not addressee or as_said or not (
@@ -185,7 +184,7 @@ class QuoteFinder:
         if match is None or cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             return None
         speaker = find_speaker(passage, *match.span("subject"), search_back=False)
-        if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER" or _person_noun(speaker)):
+        if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER" or names_people(speaker)):
             return None
         cue_start, cue_end = match.span("cue")
         return Attribution(speaker, mention(passage, cue_start, cue_end), cue_end)
@@ -245,16 +244,6 @@ def _last_speaker(text: str, direct: dict[tuple[int, int], Attribution], before:
     指出：“……” (a cue with its subject left out goes on with the one speaking)."""
     earlier = [(s, a) for (s, e), a in direct.items() if e <= before and a.speaker is not None and "\n" not in text[e:before]]
     return max(earlier, key=lambda item: item[0])[1].speaker if earlier else None
-
-
-def _may_speak(speaker: Span | Mention | None) -> bool:
-    """A person, an organisation or a noun for people (职工, 记者), not a thing (理由, 方针)."""
-    return speaker is not None and (speaker.label_ in ("PER", "ORG") or _person_noun(speaker) or PRONOUNS.search(speaker.text) is not None)
-
-
-def _person_noun(speaker: Span | Mention) -> bool:
-    """A description that ends in a noun for people or a title: 职工, 记者, 该经理."""
-    return speaker.text[-1] in PERSON_NOUN_ENDS or TITLE_AFTER_NAME.search(speaker.text) is not None
 
 
 def _offsets(mention: Span | Mention | None) -> Mention | None:

@@ -264,6 +264,16 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     return None
 
 
+def may_speak(speaker: Span | Mention | None) -> bool:
+    """A person, an organisation or a noun for people (职工, 记者), not a thing (理由, 方针)."""
+    return speaker is not None and (speaker.label_ in ("PER", "ORG") or names_people(speaker) or PRONOUNS.search(speaker.text) is not None)
+
+
+def names_people(speaker: Span | Mention) -> bool:
+    """A description that ends in a noun for people or a title: 职工, 记者, 该经理."""
+    return speaker.text[-1] in PERSON_NOUN_ENDS or TITLE_AFTER_NAME.search(speaker.text) is not None
+
+
 def _verb_in(text: str, start: int, end: int) -> bool:
     return any(pair.flag.startswith(("v", "u")) for pair in jieba.posseg.cut(text[start:end]))
 
