@@ -284,6 +284,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # but the person whose words they are, or who is the description's name, speaks
         ("面对激烈的市场竞争，李宁的态度很达观：“这是好事。参与的人越多，体育市场才会越红火。”", 0, "李宁"),
         ("许多人激动得泣不成声，一位叫扎西的老牧民说：“政府对我们灾民太好了，是我们的救命菩萨。”", 0, "扎西"),
+        # a lede: the reporter of the dateline reports the words of the person 这是 names after them
+        ("本报讯新华社记者盖金东、本报记者毛磊报道：“公安边防部门近年来以维护沿边沿海地区稳定安全为目标，严厉打击走私贩毒活动。”"
+         "这是公安部副部长李纪周在全国公安边防工作会议上透露的。", 0, "李纪周"),
+        ("“心一旦烦乱，幸福就会和你疏远；人一旦复杂，快乐就会和你再见。”这是青年词作者张俊以将在中央电视台演唱的一首歌。", 0, "张俊以"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],

@@ -27,6 +27,7 @@ from nlp.quotes.marks import quote_spans
 from nlp.quotes.speakers import (
     Mention,
     Passage,
+    ascribed_after,
     clause_start,
     find_speaker,
     has_no_subject,
@@ -105,7 +106,7 @@ class QuoteFinder:
         marks = quote_spans(passage.text)
         direct: dict[tuple[int, int], Attribution] = {}
         for start, end in marks:
-            found = self._before(passage, start, end, direct) or self._after(passage, start, end)
+            found = self._before(passage, start, end, direct) or self._after(passage, start, end) or _ascribed(passage, start, end)
             if found is not None:
                 direct[(start, end)] = found
         indirect = self._indirect(passage, marks, direct)
@@ -145,6 +146,9 @@ class QuoteFinder:
             return Attribution(speaker, mention(passage, cue_start, cue_end))
         if start > 0 and text[start - 1] in "：:":
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
+            if text[start - 3 : start - 1] == "报道":
+                # 本报讯记者盖金东报道：“……”这是李纪周在……: the reporter reports the words of another
+                return Attribution(ascribed_after(passage, end), None)
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
                 speaker = find_speaker(passage, subject_start, start - 1)
                 if speaker is not None and speaker.end_char == start - 1 and subject_start < speaker.start_char and object_of_verb(passage, subject_start, speaker.start_char):
@@ -223,6 +227,12 @@ class QuoteFinder:
             if content_end - content_start >= 4:
                 found[(content_start, content_end)] = attribution
         return found
+
+
+def _ascribed(passage: Passage, start: int, end: int) -> Attribution | None:
+    """“……”这是青年词作者张俊以……: a lede that names who said the words after them."""
+    person = ascribed_after(passage, end) if _reads_as_speech(passage.text, start, end) else None
+    return None if person is None else Attribution(person, None)
 
 
 def _answers(text: str, direct: dict[tuple[int, int], Attribution], end: int, para_end: int, person: Span | Mention) -> bool:

@@ -83,6 +83,7 @@ MAX_DESCRIPTION = 16
 PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表友生师傅")
 REPORTERS = {"记者", "笔者", "本报记者"}
 # A description pointing back at someone just named: 这位老人, 这名少年 (not 一位, which introduces).
+ASCRIBED = re.compile("[。，]?这是")  # “……”这是李纪周在……说的: the lede ascribes the words after them
 ANAPHORIC = re.compile("这位|这名|此人|该人")
 # A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
 NUMBER = "[一二三四五六七八九十百千零〇]+"
@@ -167,6 +168,23 @@ def subject_after(passage: Passage, end: int) -> Span | None:
     # a bare noun opening the narrative speaks only if it is a kind of person (小伙子很坦率), and
     # not the reporter, who acting after a quote has heard it (记者想看一看)
     return described if described.text[-1] in PERSON_NOUN_ENDS and described.text not in REPORTERS else None
+
+
+def ascribed_after(passage: Passage, end: int) -> Span | None:
+    """The person a news lede ascribes the quote to after it: “……”这是公安部副部长李纪周在……
+    (the first person of the clause after 这是, titles or a description before the name allowed)."""
+    text = passage.text
+    lead = ASCRIBED.match(text, end)
+    if lead is None:
+        return None
+    after = lead.end()
+    clause_end = after
+    while clause_end < len(text) and clause_end - after < MAX_DESCRIPTION * 2 and text[clause_end] not in SUBJECT_BREAK:
+        clause_end += 1
+    person = next((e for e in passage.ents if e.label_ == "PER" and after <= e.start_char < clause_end), None)
+    if person is None or _verb_in(text, after, person.start_char):  # 这是记者采访李先生时: not his words
+        return None
+    return fullest_name(passage, person)
 
 
 def subject_before(passage: Passage, start: int) -> Span | None:
