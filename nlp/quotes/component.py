@@ -148,7 +148,8 @@ class QuoteFinder:
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
             if text[start - 3 : start - 1] == "报道":
                 # 本报讯记者盖金东报道：“……”这是李纪周在……: the reporter reports the words of another
-                return Attribution(ascribed_after(passage, end), None)
+                # (报道：“中日长江水利环境经济技术研讨会”８日在重庆举行: a name, no words)
+                return Attribution(ascribed_after(passage, end), None) if _reads_as_speech(text, start, end) else None
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
                 speaker = find_speaker(passage, subject_start, start - 1)
                 if speaker is not None and speaker.end_char == start - 1 and subject_start < speaker.start_char and object_of_verb(passage, subject_start, speaker.start_char):

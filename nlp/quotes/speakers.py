@@ -17,7 +17,7 @@ import jieba.posseg
 from spacy.tokens import Doc, Span
 
 from nlp.corpus import doc_text
-from nlp.ner import TITLE_WORDS
+from nlp.ner import HONORIFIC_SURNAMES, TITLE_WORDS
 from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 
 PRONOUNS = re.compile("他们|她们|他|她")
@@ -42,7 +42,7 @@ MANNER_AT = re.compile(MANNER)
 # what a manner word can open with: a degree (无比感激地) or the face or voice it shows in (神色凝重地)
 MANNER_LEAD = re.compile("(?:十分|非常|无比|很|特别|格外|极为|极其|更加|颇为|有些|有点|神色|神情|表情|面色|脸色|语气|口气|语调)$")
 TRAILING = re.compile(
-    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文)+$"
+    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文|这样|这么|如此|(?:一)?边[\u4e00-\u9fff]{1,4}?(?:一)?边)+$"
 )
 # Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
@@ -63,7 +63,7 @@ ADDRESSEE = re.compile("对|向|跟|给|问|同")
 # Two people who say it together: 赵化勇和晚会总策划邹友开
 JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))?")
 # Subjects that name no source: the speaker is null, not a guess.
-NO_SOURCE = re.compile("(?:立即|当即|马上|又|也|还)?有人|人们|有的人|据说")
+NO_SOURCE = re.compile("(?:立即|当即|马上|又|也|还|常|常常|经常|时常|总|总是)?有人|人们|有的人|据说")
 # A short subject right before the cue that NER did not tag is most likely a name (王磊说).
 BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 NOT_A_NAME = ("v", "a", "c", "d", "p", "u", "f", "i", "l", "z")  # i, l: idioms (红着脸)
@@ -84,7 +84,9 @@ PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表�
 REPORTERS = {"记者", "笔者", "本报记者"}
 # A description pointing back at someone just named: 这位老人, 这名少年 (not 一位, which introduces).
 ASCRIBED = re.compile("[。，]?这是")  # “……”这是李纪周在……说的: the lede ascribes the words after them
-ANAPHORIC = re.compile("这位|这名|此人|该人")
+# an old person the text has just named, or names elsewhere with a surname (老汉 -> 崔老汉)
+ELDERS = "老人家|老人|老汉|老太太|老太|老大爷|老大娘|老奶奶|老爷爷|老伯|老先生|老婆婆"
+ANAPHORIC = re.compile(f"这位|这名|此人|该人|(?P<elder>{ELDERS})$")
 # A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
 NUMBER = "[一二三四五六七八九十百千零〇]+"
 LAW = re.compile(
@@ -93,7 +95,7 @@ LAW = re.compile(
 )
 # A document as the subject (贺词说, 贺信指出) stands for its author when the text names one.
 BOOK = re.compile("(?P<title>《[^》]{1,30}》)(?:上|中|里|一书中|一书)?(?:记载|载|写道|所说)?")
-DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
+DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|电文|唁电|来电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
 OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
 
 
@@ -371,8 +373,13 @@ def _opening_name(passage: Passage, start: int, end: int) -> Span | Mention | No
 def _anaphoric(passage: Passage, start: int, end: int) -> Span | None:
     """这位乌兹别克族汉子 after 他是教师塔吉耶夫。: an anaphoric description stands for the person
     named in the sentence before or its own (QUOTE_CONVENTIONS: the fullest name of the referent)."""
-    if not ANAPHORIC.match(passage.text, start, end):
+    anaphoric = ANAPHORIC.match(passage.text, start, end)
+    if not anaphoric:
         return None
+    if anaphoric["elder"]:
+        surnamed = re.search(f"[{HONORIFIC_SURNAMES}]{anaphoric['elder']}", passage.text)
+        if surnamed:
+            return mention(passage, *surnamed.span())
     previous_start = _sentence_start(passage.text, max(0, _sentence_start(passage.text, start) - 1))
     recent = [e for e in passage.ents if e.label_ == "PER" and len(e.text) > 1 and previous_start <= e.start_char and e.end_char <= start]
     return fullest_name(passage, recent[-1]) if recent else None
