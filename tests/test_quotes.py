@@ -298,6 +298,11 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("古巴共产党第一书记卡斯特罗１５日向中国国家主席江泽民和国务院总理李鹏发来了慰问电。电文说：“惊悉河北省发生强烈地震，"
          "造成了巨大的人员伤亡和财产损失。”", 0, "卡斯特罗"),
         ("还欠债４万余元。常有人问他：“福印，能挺得住吗？干脆换个又清闲又实惠的工作算了。”", 0, None),
+        # a colon with no subject in its sentence goes on with the one speaking; where money goes is no speaker
+        ("赵文军紧紧地握住张晓伟的双手，无限感激地说：“小张同志，你救人不留名，这叫俺可咋感谢你呀！”说着，便从兜里掏出５０００元钱，"
+         "硬往张晓伟手里塞：“今天，俺是专程来感谢你的，不管咋着，这钱你得收下！”", -1, "赵文军"),
+        # 同 marks the one spoken to (but 合同法 is no 合 + 同); 老汉 is the 崔老汉 named later
+        ("老汉还是让儿子回来和自己一起种田。老汉同儿子说：“种田是庄稼人的本行，再说现在种田收入也很好。”崔老汉告诉我，现在党的政策好。", 0, "崔老汉"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],
@@ -305,6 +310,12 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
 def test_speaker_of_a_direct_quote(jieba_pipeline, text, which, speaker):
     # PD train sentences (session 4's rules and session 8's second tuning sample)
     assert direct(jieba_pipeline, text)[which][2] == speaker
+
+
+def test_a_quote_ending_reported_speech_is_the_speaker_s_words(jieba_pipeline):
+    # PD train (tuning): jieba tags 统一指挥 a set phrase, not a verb
+    text = "毛泽东说，在朝鲜境内作战，“由中国周恩来统一指挥”。在５０年代，他协同毛泽东筹划国防建设。"
+    assert direct(jieba_pipeline, text) == [("“由中国周恩来统一指挥”", "direct", "毛泽东", "说")]
 
 
 def test_a_question_answered_by_the_person_after_it_is_not_theirs(jieba_pipeline):

@@ -56,7 +56,7 @@ AS_SAID = re.compile("正如|如同|就像|诚如|恰如")
 # A colon after these introduces a name, a sign, an amended text or a thought (感到：), not speech.
 NOT_SPEECH_COLON = re.compile(
     r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下|战略|歌词|诗句|对联|横批是?|碑文|"
-    r"春联|上书|上写|为铭|铭文|荣誉|景致|感到|意识到|想到|心想|觉得|优先|"
+    r"春联|上书|上写|标着|印着|刻着|贴着|为铭|铭文|荣誉|景致|感到|意识到|想到|心想|觉得|优先|"
     r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
 )
 
@@ -159,6 +159,10 @@ class QuoteFinder:
                     # 理由是：“……”, 战略方针是：“……”: what the quote is, not who says it; the
                     # speaker, if any, is the subject of an earlier clause (职工……抗议，理由是)
                     speaker = find_speaker(passage, subject_start, subject_start)
+                elif speaker is None:
+                    # 说着，便从兜里掏出５０００元钱，硬往张晓伟手里塞：“……”: no subject in the
+                    # sentence, the one speaking goes on
+                    speaker = _last_speaker(text, direct, start)
                 return Attribution(speaker, None)
         return None
 
@@ -309,7 +313,8 @@ def _reported_words(text: str, start: int, end: int) -> bool:
     if (text[end : end + 1] not in SENTENCE_CLOSE and text[end - 2] not in cues.SENTENCE_END) or end - start - 2 < 4:
         return False  # 是“编外市民”，…: a quoted phrase inside the sentence, not its end
     content = text[start + 1 : end - 1]
-    return _reads_as_speech(text, start, end) or any(pair.flag.startswith(VERBAL) for pair in jieba.posseg.cut(content))
+    # jieba tags some verb phrases as set phrases (统一指挥/l)
+    return _reads_as_speech(text, start, end) or any(pair.flag.startswith((*VERBAL, "l")) for pair in jieba.posseg.cut(content))
 
 
 def _object_of_cue(text: str, addressee: str, start: int, end: int) -> bool:

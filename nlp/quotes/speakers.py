@@ -42,7 +42,7 @@ MANNER_AT = re.compile(MANNER)
 # what a manner word can open with: a degree (无比感激地) or the face or voice it shows in (神色凝重地)
 MANNER_LEAD = re.compile("(?:十分|非常|无比|很|特别|格外|极为|极其|更加|颇为|有些|有点|神色|神情|表情|面色|脸色|语气|口气|语调)$")
 TRAILING = re.compile(
-    r"(?:(?:对|向|跟|给)[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文|这样|这么|如此|(?:一)?边[\u4e00-\u9fff]{1,4}?(?:一)?边)+$"
+    r"(?:(?:对|向|跟|给|(?<![合共协相等陪伙如一不])同(?![学志事伴行乡胞龄类样时期]))[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文|这样|这么|如此|(?:一)?边[\u4e00-\u9fff]{1,4}?(?:一)?边)+$"
 )
 # Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
@@ -482,6 +482,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     if not phrase.strip() or len(phrase) > MAX_DESCRIPTION or not any(c >= "\u4e00" for c in phrase):
         return None
     phrase_end = start + len(phrase)
+    if PLACE_AFTER_PERSON.match(passage.text, phrase_end) and any(e.end_char == phrase_end and e.label_ == "PER" for e in passage.ents):
+        return None  # 硬往张晓伟手里塞: where the money goes, not who speaks
     # a modifier before a name (曾经三次任总统的希门尼斯): the name speaks, whatever label the NER gave it
     named = next((e for e in passage.ents if e.end_char == phrase_end and e.start_char > start and passage.text[e.start_char - 1] == "的"), None)
     return named or mention(passage, start, phrase_end)
