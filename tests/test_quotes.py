@@ -303,6 +303,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
          "硬往张晓伟手里塞：“今天，俺是专程来感谢你的，不管咋着，这钱你得收下！”", -1, "赵文军"),
         # 同 marks the one spoken to (but 合同法 is no 合 + 同); 老汉 is the 崔老汉 named later
         ("老汉还是让儿子回来和自己一起种田。老汉同儿子说：“种田是庄稼人的本行，再说现在种田收入也很好。”崔老汉告诉我，现在党的政策好。", 0, "崔老汉"),
+        # a name after an occupation the NER took for a place; a word after a title is no name
+        ("英国学者圣约翰窥破此一难题，明确指出：“历史是用例子教育人的哲学”，无疑，今天我们要为亿万青少年提供榜样。", 0, "圣约翰"),
+        ("在演员表现出无动于衷的木讷表情时，演员竟然要求观众为之叫好：“来，大家鼓掌欢迎，鼓励鼓励！”", 0, "演员"),
+        ("记者点评：“日暮乡关何处是，烟波江上使人愁。”中国人是恋乡的民族。", 0, "记者"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],

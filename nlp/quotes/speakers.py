@@ -273,7 +273,7 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
             return mention(passage, first.start_char, body.end())
         return _as_named(passage, first)  # 克林顿总统今天宣布: not 今天 after the title
     titled = NAME_AFTER_TITLE.search(passage.text, start, end)
-    if titled:
+    if titled and not any(pair.flag.startswith(NOT_A_NAME) for pair in jieba.posseg.cut(titled["name"])):  # 演员竟然要求
         return mention(passage, *titled.span("name"))
     organisations = [e for e in inside if e.label_ == "ORG"]
     if organisations and organisations[-1].end_char == end:
