@@ -272,9 +272,9 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
         if body:  # 克林顿政府表示: the government, not the man
             return mention(passage, first.start_char, body.end())
         return _as_named(passage, first)  # 克林顿总统今天宣布: not 今天 after the title
-    titled = NAME_AFTER_TITLE.search(passage.text, start, end)
-    if titled and not any(pair.flag.startswith(NOT_A_NAME) for pair in jieba.posseg.cut(titled["name"])):  # 演员竟然要求
-        return mention(passage, *titled.span("name"))
+    titled = _name_after_title(passage, start, end)
+    if titled is not None:
+        return titled
     organisations = [e for e in inside if e.label_ == "ORG"]
     if organisations and organisations[-1].end_char == end:
         return organisations[-1]  # 新华社说; 天津市津利华展览中心的经理 is a description
@@ -282,6 +282,15 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if speaking:  # 你来信说, 我说: the writer or the one written to, as the text names them
         return mention(passage, *speaking.span("pronoun"))
     return None
+
+
+def _name_after_title(passage: Passage, start: int, end: int) -> Span | Mention | None:
+    """A name the NER missed or took for a place, right after a title that ends the region
+    (管委会副主任张建文, 英国学者圣约翰); a title, a verb or an adverb is none (厂长经理, 演员竟然要求, 记者点评)."""
+    titled = NAME_AFTER_TITLE.search(passage.text, start, end)
+    if titled is None or TITLE_AFTER_NAME.search(titled["name"]) or any(pair.flag.startswith(NOT_A_NAME) for pair in jieba.posseg.cut(titled["name"])):
+        return None  # 厂长经理: titles, no name
+    return mention(passage, *titled.span("name"))
 
 
 def may_speak(speaker: Span | Mention | None) -> bool:
@@ -482,6 +491,9 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     if not phrase.strip() or len(phrase) > MAX_DESCRIPTION or not any(c >= "\u4e00" for c in phrase):
         return None
     phrase_end = start + len(phrase)
+    titled = _name_after_title(passage, start, phrase_end)
+    if titled is not None:
+        return titled
     if PLACE_AFTER_PERSON.match(passage.text, phrase_end) and any(e.end_char == phrase_end and e.label_ == "PER" for e in passage.ents):
         return None  # 硬往张晓伟手里塞: where the money goes, not who speaks
     # a modifier before a name (曾经三次任总统的希门尼斯): the name speaks, whatever label the NER gave it
