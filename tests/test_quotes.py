@@ -74,6 +74,9 @@ def test_terms_names_and_slogans_are_not_speech(jieba_pipeline, seed_text):
         "他们把染得五颜六色的小石子在雪地上摆出鲜艳夺目的春联：“饮冰雪、守哨卡，阵地过年，有我男儿风采。”",
         "整顿道路的成功，使李长水信心倍增。他意识到：“交警执勤形象直接代表着党和政府的形象。”于是，他做出了第二个决定。",
         "桥本说，他对日本当年的行为表示“深切忏悔”，对英国人民当时受到的巨大创伤表示“真诚歉意”。",
+        # a quoted name inside the subject of a cue after it; a name after a dateline's 报道：
+        "第三，欧洲大型企业集团依然对亚洲前景充满信心。欧洲“空中客车”飞机制造公司负责人不久前曾说，在亚洲今年的订货将减少。",
+        "重庆１月９日电新华社记者李佩、本报记者李维平报道：“中日长江水利环境经济技术研讨会”８日在重庆举行。",
     ],
 )
 def test_what_a_colon_or_an_attitude_introduces_is_not_speech(jieba_pipeline, text):

@@ -195,6 +195,8 @@ class QuoteFinder:
         speaker = find_speaker(passage, *match.span("subject"), search_back=False)
         if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER" or names_people(speaker)):
             return None
+        if not _reads_as_speech(text, start, end) and speaker.start_char == end and text[end - 2] not in SPEECH_PUNCT:
+            return None  # “空中客车”飞机制造公司负责人曾说: a name inside the subject, not the words said
         cue_start, cue_end = match.span("cue")
         return Attribution(speaker, mention(passage, cue_start, cue_end), cue_end)
 

@@ -288,9 +288,9 @@ def _name_after_title(passage: Passage, start: int, end: int) -> Span | Mention 
     """A name the NER missed or took for a place, right after a title that ends the region
     (管委会副主任张建文, 英国学者圣约翰); a title, a verb or an adverb is none (厂长经理, 演员竟然要求, 记者点评)."""
     titled = NAME_AFTER_TITLE.search(passage.text, start, end)
-    if titled is None or TITLE_AFTER_NAME.search(titled["name"]) or any(pair.flag.startswith(NOT_A_NAME) for pair in jieba.posseg.cut(titled["name"])):
-        return None  # 厂长经理: titles, no name
-    return mention(passage, *titled.span("name"))
+    if titled is None or TITLE_AFTER_NAME.search(titled["name"]) or any(pair.flag.startswith((*NOT_A_NAME, "t", "m", "r")) for pair in jieba.posseg.cut(titled["name"])):
+        return None  # 厂长经理: titles, no name; 负责人不久前: a time
+    return mention(passage, *titled.span("name"), label="PER")
 
 
 def may_speak(speaker: Span | Mention | None) -> bool:
@@ -593,8 +593,8 @@ class Mention:
     label_: str = ""
 
 
-def mention(passage: Passage, start: int, end: int) -> Span | Mention | None:
+def mention(passage: Passage, start: int, end: int, label: str = "") -> Span | Mention | None:
     """text[start:end] as a Span when it falls on token edges, else as a Mention."""
     if start >= end:
         return None
-    return passage.doc.char_span(start, end) or Mention(start, end, passage.text[start:end])
+    return passage.doc.char_span(start, end, label=label) or Mention(start, end, passage.text[start:end], label)
