@@ -313,6 +313,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # 来信 and 在……中 stand between the writer and the cue; 另有 introduces the one who speaks
         ("第二天，海内外读者纷纷来信，对网络版的这一创举表示热烈的欢迎，一位读者来信写道：“既然上了网，就应该充分地发挥时效优势。”", 0, "一位读者"),
         ("另有几个南非华人团体在一封致钱其琛的信中说，“我们南非华人、华侨和世界各地华侨一样为祖国的富强感到欢欣鼓舞。”", 0, "几个南非华人团体"),
+        # a cue of instruction (交代) before the one spoken to
+        ("褚时健交代罗以军：“我要１００多万美元，你和乔发科各６０至７０万美元。”他还说自己不缺钱。", 0, "褚时健"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],
