@@ -315,6 +315,11 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("另有几个南非华人团体在一封致钱其琛的信中说，“我们南非华人、华侨和世界各地华侨一样为祖国的富强感到欢欣鼓舞。”", 0, "几个南非华人团体"),
         # a cue of instruction (交代) before the one spoken to
         ("褚时健交代罗以军：“我要１００多万美元，你和乔发科各６０至７０万美元。”他还说自己不缺钱。", 0, "褚时健"),
+        # 另一名 opens a description (jieba: an idiom); a cue with its subject left out after a
+        # quoted term takes the person the sentence opens with; a time before a pronoun
+        ("没有文化是不行的。另一名自学英语的机关办事员说：“去年一年里就有３个外国的煤炭部长来东滩。”", 0, "另一名自学英语的机关办事员"),
+        ("布莱尔将这一政策的基调定为“建设性的、守约的、积极的”，并表示“英国能够在塑造欧洲未来方面发挥领导作用”。", 0, "布莱尔"),
+        ("邓小平同志谈到船舶问题，作了一系列宝贵指示。２０年前他就说：“中国的船舶要出口，要打进国际市场”，深刻揭示了道理。", 0, "邓小平"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],

@@ -142,7 +142,9 @@ class QuoteFinder:
             subject_start = clause_start(text, cue_start, self.max_subject_chars)
             speaker = find_speaker(passage, subject_start, cue_start)
             if speaker is None and has_no_subject(passage, subject_start, cue_start):
-                speaker = _last_speaker(text, direct, start)  # the subject left out is the one speaking
+                # the subject left out is the one speaking, or the person the sentence opens with
+                # (布莱尔将这一政策的基调定为……，并表示“……”)
+                speaker = _last_speaker(text, direct, start) or sentence_subject(passage, cue_start)
             return Attribution(speaker, mention(passage, cue_start, cue_end))
         if start > 0 and text[start - 1] in "：:":
             subject_start = clause_start(text, start - 1, self.max_subject_chars)

@@ -23,14 +23,14 @@ from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 PRONOUNS = re.compile("他们|她们|他|她")
 # a person named in a description: 一位叫扎西的老牧民
 CALLED = re.compile("[位名个]叫(?P<name>[\u4e00-\u9fff·]{2,4}?)的")
+# When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
+TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
+    r"(?:[０-９0-9一二三四五六七八九十几]+年前|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
     r"|(?:曾|也|还|又|另)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
-# When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
-TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近日|当天|当日|今年|去年|上午|下午|晚上|早些时候|最近|此前"
 # the first or second person as the whole subject of a cue (with what may stand before a cue)
 SPEAKING_PERSON = re.compile(
     f"(?:{TIME}|[０-９0-9]{{1,2}}月)*(?P<pronoun>我们|我|你们|你|您)(?:来信|在信中|在电话里|也|还|又|就|便|曾|都)?"
@@ -76,7 +76,7 @@ ASPECT = ("uz", "ul", "ug")  # jieba's 着, 了, 过
 # where a person is, not who acts: 送到刘少宇跟前说
 PLACE_AFTER_PERSON = re.compile("跟前|面前|身边|身旁|手里|手中|家里|家中|那里|这里|处")
 QUOTED_NAME = 10  # characters at most of a quoted name inside a subject's clause
-DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个"}
+DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个", "另一位", "另一名", "另一个"}  # jieba: 另一名/i
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
 # Last characters of nouns for people: 小伙子, 村民, 老人, 工人, 爷爷, 姑娘, 茶客, 司机, 代表.
@@ -94,7 +94,7 @@ LAW = re.compile(
     f"|第{NUMBER}条(?:第{NUMBER}款)?)(?:明确|也|还|都)?(?:规定)?"
 )
 # A document as the subject (贺词说, 贺信指出) stands for its author when the text names one.
-BOOK = re.compile("(?P<title>《[^》]{1,30}》)(?:上|中|里|一书中|一书)?(?:记载|载|写道|所说)?")
+BOOK = re.compile("(?P<title>《[^》]{1,30}》)(?:上|中|里|一书中|一书)?(?:明文|明确|也|还|早已|已经)?(?:记载|载|写道|所说)?")
 DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|电文|唁电|来电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
 OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
 
@@ -474,7 +474,7 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
             if kept:
                 break  # 歹徒慌了: the head came before the verb
             return None  # 红着脸: a verb phrase, no noun phrase
-        if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title:
+        if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title and pair.word not in DETERMINERS:
             break
         if kept and pair.flag.startswith("d") and not inside:
             break  # an adverb after the head noun opens the predicate: 妈妈不生气 -> 妈妈
@@ -560,8 +560,12 @@ def _trailing_start(text: str, start: int, end: int) -> int:
 
 
 def _sentence_start(text: str, offset: int) -> int:
+    """Where the sentence holding OFFSET starts: after a sentence end, a line break, or a quote
+    that ends a sentence inside its marks (“……。”); a quoted term (定为“积极的”，) ends none."""
     i = offset
-    while i > 0 and text[i - 1] not in SENTENCE_END and text[i - 1] not in "\n”」』":
+    while i > 0 and text[i - 1] not in SENTENCE_END and text[i - 1] != "\n" and not (
+        text[i - 1] in "”」』" and (i < 2 or text[i - 2] in SENTENCE_END + "…" or text[i : i + 1] not in "，、；")
+    ):
         i -= 1
     return i
 
