@@ -335,6 +335,12 @@ def test_a_quote_ending_reported_speech_is_the_speaker_s_words(jieba_pipeline):
     assert direct(jieba_pipeline, text) == [("“由中国周恩来统一指挥”", "direct", "毛泽东", "说")]
 
 
+def test_a_clause_long_quote_after_a_quote_of_speech_goes_on_with_its_words(jieba_pipeline):
+    # PD train (tuning): no mark of a clause inside the second quote, a comma between the two
+    text = "面对这场金融风波，董建华说：“香港将坚定不移地维持联系汇率”，“我们不仅有信心而且有能力维持联系汇率制度”；“我相信，香港一定能渡过难关。”"
+    assert [speaker for *_, speaker, _ in direct(jieba_pipeline, text)] == ["董建华"] * 3
+
+
 def test_a_question_answered_by_the_person_after_it_is_not_theirs(jieba_pipeline):
     # PD train (third tuning sample): 老张 answers; who asked, the text does not say
     text = "“来年有什么打算？”老张把两手往袖子里一抄，说：“发家？谁都想。可去哪儿找门路？现在是干着急没办法。”"

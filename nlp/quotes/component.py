@@ -50,6 +50,7 @@ SENTENCE_CLOSE = set("。！？…!?\n") | {""}
 FIRST_PERSON = re.compile("[我咱]")
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
+CLAUSE_CHARS = 8  # a quote this long after a quote of speech is more of the words, not a term
 SHORT_ATTITUDE = 4  # characters at most of a quoted object of 表示 that names an attitude
 # 正如北京武术队队员们在总结中说的“……”: the words said, though 的 stands between cue and mark
 AS_SAID = re.compile("正如|如同|就像|诚如|恰如")
@@ -111,6 +112,10 @@ class QuoteFinder:
                 direct[(start, end)] = found
         indirect = self._indirect(passage, marks, direct)
         for start, end in marks:
+            if (start, end) not in direct:
+                found = _follows_speech(passage.text, start, end, direct)
+                if found is not None:
+                    direct[(start, end)] = found
             if (start, end) not in direct and _reads_as_speech(passage.text, start, end):
                 found = _same_turn(passage, (start, end), direct)
                 if found is not None:
@@ -344,6 +349,15 @@ def _reads_as_speech(text: str, start: int, end: int) -> bool:
     """A quote whose content is a clause: it holds clause punctuation or ends a sentence."""
     content = text[start + 1 : end - 1]
     return len(content) >= 6 and any(ch in SPEECH_PUNCT for ch in content)
+
+
+def _follows_speech(text: str, start: int, end: int, direct: dict) -> Attribution | None:
+    """董建华说：“……”，“……”；“……”: a clause-long quote right after a quote of speech, a comma or
+    semicolon between them, goes on with its words."""
+    if text[start - 1 : start] not in ("，", "；") or not (_reads_as_speech(text, start, end) or end - start - 2 >= CLAUSE_CHARS):
+        return None
+    previous = direct.get(next(((s, e) for s, e in direct if e == start - 1), None))
+    return None if previous is None else Attribution(previous.speaker, None)
 
 
 def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribution | None:
