@@ -202,8 +202,12 @@ class QuoteFinder:
         speaker = find_speaker(passage, *match.span("subject"), search_back=False)
         if speaker is None or not (_reads_as_speech(text, start, end) or speaker.label_ == "PER" or names_people(speaker)):
             return None
-        if not _reads_as_speech(text, start, end) and speaker.start_char == end and text[end - 2] not in SPEECH_PUNCT:
-            return None  # “空中客车”飞机制造公司负责人曾说: a name inside the subject, not the words said
+        if speaker.start_char == end and text[end - 2] not in SPEECH_PUNCT and (
+            not _reads_as_speech(text, start, end) or speaker.label_ != "PER"
+        ):
+            # “空中客车”飞机制造公司负责人曾说, “和平统一，一国两制”方针和……的八项主张: a name
+            # inside the subject, not the words said
+            return None
         cue_start, cue_end = match.span("cue")
         return Attribution(speaker, mention(passage, cue_start, cue_end), cue_end)
 
