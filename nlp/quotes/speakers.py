@@ -42,7 +42,7 @@ MANNER_AT = re.compile(MANNER)
 # what a manner word can open with: a degree (无比感激地) or the face or voice it shows in (神色凝重地)
 MANNER_LEAD = re.compile("(?:十分|非常|无比|很|特别|格外|极为|极其|更加|颇为|有些|有点|神色|神情|表情|面色|脸色|语气|口气|语调)$")
 TRAILING = re.compile(
-    r"(?:(?:对|向|跟|给|(?<![合共协相等陪伙如一不])同(?![学志事伴行乡胞龄类样时期]))[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文|来信|在[^，。：]{1,20}?(?:中|上|里)|这样|这么|如此|(?:一)?边[\u4e00-\u9fff]{1,4}?(?:一)?边)+$"
+    r"(?:(?:对|向|跟|给|(?<![合共协相等陪伙如一不])同(?![学志事伴行乡胞龄类样时期]))[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文|来信|在[^，。：]{1,20}?(?:中|上|里|下|前|旁)|这样|这么|如此|(?:一)?边[\u4e00-\u9fff]{1,4}?(?:一)?边)+$"
 )
 # Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
@@ -57,6 +57,7 @@ SURNAME_WITH_HONORIFIC = re.compile(
 PERSON_BODY = re.compile("政府|当局|内阁|一方|方面|家人|一家|夫人|太太|妻子|丈夫")
 FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
+TITLE_AT = re.compile(f"(?:副|总|常务)?(?:{TITLES})")
 TITLE_SET = frozenset(TITLES.split("|"))
 # Before a second person, it is the one addressed (莱奇法官对……的伊格尔森说): the first speaks.
 ADDRESSEE = re.compile("对|向|跟|给|问|同")
@@ -408,6 +409,9 @@ def _as_named(passage: Passage, person: Span) -> Span:
     """A person named where the words are attributed is the speaker as named there (GUIDELINES §3:
     the attribution's mention), save a surname with an honorific or title, which stands for the
     full name (周教授 -> 周小燕)."""
+    title = TITLE_AT.match(passage.text, person.end_char) if len(person.text) == 1 else None
+    if title:  # the NER's 周 of 周总理 (MSRA marks the surname alone): the surname and its title
+        person = mention(passage, person.start_char, title.end(), label="PER")
     return fullest_name(passage, person) if SURNAME_WITH_HONORIFIC.fullmatch(person.text) else person
 
 
