@@ -324,6 +324,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a surname the NER found before a title is the person named in full; 在……下 is where
         ("当他向周总理道歉并提出拍照的愿望时，周总理微笑着回答他“我怎能拒绝一个白发人的请求”，已在病中的总理周恩来依照摄影家的意思坐好。", 0, "周恩来"),
         ("一些年轻人问同行的长辈：“这人是谁？”一位老工人站在王进喜的肖像下说：“看到久违了的铁人形象，心情十分激动。”", -1, "一位老工人"),
+        # 他们 stands for a group, not for the last person named
+        ("司机庄利流下了夺眶而出的眼泪，一车人的眼睛都湿润了。他们都是普通的人。他们说：“我们为什么要这样干呢？因为我们代表着中国。”", 0, "他们"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],

@@ -21,6 +21,7 @@ from nlp.ner import HONORIFIC_SURNAMES, TITLE_WORDS
 from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
 
 PRONOUNS = re.compile("他们|她们|他|她")
+PLURAL = ("他们", "她们")
 # a person named in a description: 一位叫扎西的老牧民
 CALLED = re.compile("[位名个]叫(?P<name>[\u4e00-\u9fff·]{2,4}?)的")
 # When, between a subject and its cue: 萨达姆２９日表示, 他今天说.
@@ -164,7 +165,7 @@ def subject_after(passage: Passage, end: int) -> Span | None:
         return person
     pronoun = PRONOUNS.match(text, end, clause_end)
     if pronoun:
-        return resolve_person(passage, end) or mention(passage, *pronoun.span())
+        return (None if pronoun.group() in PLURAL else resolve_person(passage, end)) or mention(passage, *pronoun.span())
     described = _description(passage, end, clause_end)
     if described is None or any(text.startswith(word, end) for word in DETERMINERS):
         return described
@@ -266,7 +267,9 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if pronoun and pronoun.start() - opening <= 3 and not _verb_in(passage.text, opening, pronoun.start()) and (
         not people or pronoun.start() < people[0].start_char
     ):
-        return _kin_of(passage, pronoun) or _antecedent(passage, pronoun.start()) or mention(passage, *pronoun.span())
+        # 他们 stands for a group, never for the last person named (gold: mostly 他们 itself)
+        referent = None if pronoun.group() in PLURAL else _antecedent(passage, pronoun.start())
+        return _kin_of(passage, pronoun) or referent or mention(passage, *pronoun.span())
     if people:
         first = people[0]
         body = PERSON_BODY.match(passage.text, first.end_char, end)
