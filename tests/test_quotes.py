@@ -347,6 +347,20 @@ def test_a_clause_long_quote_after_a_quote_of_speech_goes_on_with_its_words(jieb
     assert [speaker for *_, speaker, _ in direct(jieba_pipeline, text)] == ["董建华"] * 3
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # PD train (tuning, fifth sample): a clause quoted as someone's call, proposal or worry
+        ("为落实邓小平同志“要作出贡献，还是回国好”的号召，鼓励留学人员回国工作，国家教委决定设立专项基金。", "邓小平"),
+        ("１９５３年春，周恩来向淮安县委提出“平掉祖坟，把坟地交集体耕种”的意见，以后又多次叮嘱亲属。", "周恩来"),
+        ("对此，与会者在研讨中更多地表示了“如果不规范体育产业市场开发的秩序，会把这一市场做坏”的担心。", "与会者"),
+    ],
+)
+def test_a_clause_quoted_as_someone_s_call_or_proposal_is_their_words(jieba_pipeline, text, speaker):
+    [found] = direct(jieba_pipeline, text)
+    assert found[2] == speaker
+
+
 def test_a_question_answered_by_the_person_after_it_is_not_theirs(jieba_pipeline):
     # PD train (third tuning sample): 老张 answers; who asked, the text does not say
     text = "“来年有什么打算？”老张把两手往袖子里一抄，说：“发家？谁都想。可去哪儿找门路？现在是干着急没办法。”"

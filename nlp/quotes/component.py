@@ -50,6 +50,8 @@ SENTENCE_CLOSE = set("。！？…!?\n") | {""}
 FIRST_PERSON = re.compile("[我咱]")
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
+# 的 and what the quote before it is: someone's call, proposal, worry or rule, in their words
+WORDS_NAMED = re.compile("的(?:意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
 CLAUSE_CHARS = 8  # a quote this long after a quote of speech is more of the words, not a term
 SHORT_ATTITUDE = 4  # characters at most of a quoted object of 表示 that names an attitude
 # 正如北京武术队队员们在总结中说的“……”: the words said, though 的 stands between cue and mark
@@ -107,7 +109,10 @@ class QuoteFinder:
         marks = quote_spans(passage.text)
         direct: dict[tuple[int, int], Attribution] = {}
         for start, end in marks:
-            found = self._before(passage, start, end, direct) or self._after(passage, start, end) or _ascribed(passage, start, end)
+            found = (
+                self._before(passage, start, end, direct) or self._after(passage, start, end)
+                or _ascribed(passage, start, end) or self._words_named(passage, start, end)
+            )
             if found is not None:
                 direct[(start, end)] = found
         indirect = self._indirect(passage, marks, direct)
@@ -210,6 +215,19 @@ class QuoteFinder:
             return None
         cue_start, cue_end = match.span("cue")
         return Attribution(speaker, mention(passage, cue_start, cue_end), cue_end)
+
+    def _words_named(self, passage: Passage, start: int, end: int) -> Attribution | None:
+        """邓小平同志“要作出贡献，还是回国好”的号召, 周恩来向淮安县委提出“……”的意见: a clause
+        quoted as what someone called for, proposed or feared is their words."""
+        text = passage.text
+        if not WORDS_NAMED.match(text, end) or not (_reads_as_speech(text, start, end) or end - start - 2 >= CLAUSE_CHARS):
+            return None
+        subject_start = clause_start(text, start, self.max_subject_chars)
+        cue = cues.cue_before_quote().search(text, subject_start, start)
+        speaker = find_speaker(passage, subject_start, cue.start("cue") if cue else start, search_back=False)
+        if not may_speak(speaker):
+            return None
+        return Attribution(speaker, mention(passage, *cue.span("cue")) if cue else None)
 
     # ------------------------------------------------------------ indirect speech
 
