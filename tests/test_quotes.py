@@ -361,6 +361,17 @@ def test_a_clause_quoted_as_someone_s_call_or_proposal_is_their_words(jieba_pipe
     assert found[2] == speaker
 
 
+def test_what_someone_is_told_to_do_is_their_words_and_a_noun_is_no_cue(jieba_pipeline):
+    # PD train (tuning): the one told to do it stands between 叮嘱 and the quote; a quote ending
+    # in no sentence end (“……”的意见) ends no sentence, so the subject left out is 周恩来
+    text = ("１９５３年春，周恩来向淮安县委提出“平掉祖坟，把坟地交集体耕种”的意见，以后又多次叮嘱周家祖坟棺木“采用深葬法了之”。"
+            "各地按照省委的要求，认真组织干部群众对照先进找差距。")
+    assert quotes(jieba_pipeline, text) == [
+        ("“平掉祖坟，把坟地交集体耕种”", "direct", "周恩来", "提出"),
+        ("“采用深葬法了之”", "direct", "周恩来", "叮嘱"),
+    ]
+
+
 def test_a_question_answered_by_the_person_after_it_is_not_theirs(jieba_pipeline):
     # PD train (third tuning sample): 老张 answers; who asked, the text does not say
     text = "“来年有什么打算？”老张把两手往袖子里一抄，说：“发家？谁都想。可去哪儿找门路？现在是干着急没办法。”"

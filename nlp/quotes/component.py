@@ -52,6 +52,8 @@ FIRST_PERSON = re.compile("[我咱]")
 NAMING_AFTER_OBJECT = set("为作做成叫的")
 # 的 and what the quote before it is: someone's call, proposal, worry or rule, in their words
 WORDS_NAMED = re.compile("的(?:意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
+# cues whose object is the one told, the quote what they are told to do
+INSTRUCTING = {"要求", "叮嘱", "嘱咐", "吩咐", "指示", "告诫", "希望", "呼吁", "号召", "劝", "劝说", "交代", "提醒"}
 CLAUSE_CHARS = 8  # a quote this long after a quote of speech is more of the words, not a term
 SHORT_ATTITUDE = 4  # characters at most of a quoted object of 表示 that names an attitude
 # 正如北京武术队队员们在总结中说的“……”: the words said, though 的 stands between cue and mark
@@ -191,8 +193,9 @@ class QuoteFinder:
                 continue
             if not addressee or as_said or not (
                 (not match["punct"] and not _object_of_cue(text, addressee, start, end))
-                # more than four characters before a comma or no mark: a term's context (称这一地区是“海明威的故乡”)
-                or (match["punct"] != "：" and match["punct"] != ":" and len(addressee) > 4)
+                # more than four characters before a comma or no mark: a term's context (称这一地区是“海明威的故乡”),
+                # unless the cue tells someone to do what the quote says (要求各级领导干部和政治工作机关“……”)
+                or (match["punct"] != "：" and match["punct"] != ":" and len(addressee) > 4 and match["cue"] not in INSTRUCTING)
             ):
                 return match
             position = match.start() + 1  # an addressee (告诫我们，/ 告诉库克：) stands between this cue and the mark
@@ -241,7 +244,7 @@ class QuoteFinder:
             cue_start, cue_end = match.span("cue" if match["cue"] else "cue_clause")
             if (
                 any(s <= cue_start < e for s, e in [*marks, *found])
-                or text[max(0, cue_start - 1) : cue_start] == "边"
+                or text[max(0, cue_start - 1) : cue_start] in ("边", "的")  # 边说，边……; 的要求，: a noun
                 or cues.is_not_a_cue(text, cue_start, text[cue_start:cue_end])
             ):
                 continue  # inside a quote or reported speech already found, 边说，边……, 可以说，……

@@ -29,7 +29,7 @@ TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:[０-９0-9一二三四五六七八九十几]+年前|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
+    r"(?:[０-９0-9一二三四五六七八九十几]+年前|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
     r"|(?:曾|也|还|又|另)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
 # the first or second person as the whole subject of a cue (with what may stand before a cue)
@@ -568,10 +568,10 @@ def _trailing_start(text: str, start: int, end: int) -> int:
 
 def _sentence_start(text: str, offset: int) -> int:
     """Where the sentence holding OFFSET starts: after a sentence end, a line break, or a quote
-    that ends a sentence inside its marks (“……。”); a quoted term (定为“积极的”，) ends none."""
+    that ends a sentence inside its marks (“……。”); a quoted term (定为“积极的”，, “……”的意见) ends none."""
     i = offset
     while i > 0 and text[i - 1] not in SENTENCE_END and text[i - 1] != "\n" and not (
-        text[i - 1] in "”」』" and (i < 2 or text[i - 2] in SENTENCE_END + "…" or text[i : i + 1] not in "，、；")
+        text[i - 1] in "”」』" and (i < 2 or text[i - 2] in SENTENCE_END + "…")
     ):
         i -= 1
     return i
