@@ -78,6 +78,10 @@ def test_terms_names_and_slogans_are_not_speech(jieba_pipeline, seed_text):
         "第三，欧洲大型企业集团依然对亚洲前景充满信心。欧洲“空中客车”飞机制造公司负责人不久前曾说，在亚洲今年的订货将减少。",
         "重庆１月９日电新华社记者李佩、本报记者李维平报道：“中日长江水利环境经济技术研讨会”８日在重庆举行。",
         "十五大提出了面向２１世纪促进祖国和平统一的任务，重申了“和平统一，一国两制”方针和发展两岸关系、促进祖国和平统一进程的八项主张。",
+        # a name given (称X为), a creed said in one's heart, a slogan
+        "见面时记者称徐虎为“徐校长”，徐虎连连摆手。",
+        "仰望冉冉升起的五星红旗时，他在心里默诵着自己的信念：“要干就要干出好样来！”",
+        "村里人竟把第一场小麦送到了县委，送粮车上的标语是：“吃水不忘挖井人，头场小麦报党恩”。",
     ],
 )
 def test_what_a_colon_or_an_attitude_introduces_is_not_speech(jieba_pipeline, text):

@@ -52,6 +52,8 @@ FIRST_PERSON = re.compile("[我咱]")
 NAMING_AFTER_OBJECT = set("为作做成叫的")
 # 的 and what the quote before it is: someone's call, proposal, worry or rule, in their words
 WORDS_NAMED = re.compile("的(?:意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
+# 称X为“……”, 誉为“……”, 取名“……”: the quote is a name given
+NAMED_AS = re.compile("(?:称|誉|叫|命名|取名|名|封)[^，。：；“”]{0,6}(?:为|作|做)$|取名$|命名$")
 # cues whose object is the one told, the quote what they are told to do
 INSTRUCTING = {"要求", "叮嘱", "嘱咐", "吩咐", "指示", "告诫", "希望", "呼吁", "号召", "劝", "劝说", "交代", "提醒"}
 CLAUSE_CHARS = 8  # a quote this long after a quote of speech is more of the words, not a term
@@ -61,7 +63,7 @@ AS_SAID = re.compile("正如|如同|就像|诚如|恰如")
 # A colon after these introduces a name, a sign, an amended text or a thought (感到：), not speech.
 NOT_SPEECH_COLON = re.compile(
     r"(?:修改为|改为|题为|名为|写着|口号是?|标语|横幅|主题是?|称号|简称|全称|包括|例如|比如|如下|战略|歌词|诗句|对联|横批是?|碑文|"
-    r"春联|上书|上写|标着|印着|刻着|贴着|为铭|铭文|荣誉|景致|感到|意识到|想到|心想|觉得|优先|"
+    r"春联|上书|上写|标语是|信念|心里|心中|默念|标着|印着|刻着|贴着|为铭|铭文|荣誉|景致|感到|意识到|想到|心想|觉得|优先|"
     r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
 )
 
@@ -111,6 +113,8 @@ class QuoteFinder:
         marks = quote_spans(passage.text)
         direct: dict[tuple[int, int], Attribution] = {}
         for start, end in marks:
+            if NAMED_AS.search(passage.text, max(0, start - 8), start):
+                continue  # 称徐虎为“徐校长”: a name given, whatever follows it
             found = (
                 self._before(passage, start, end, direct) or self._after(passage, start, end)
                 or _ascribed(passage, start, end) or self._words_named(passage, start, end)
