@@ -330,6 +330,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("一些年轻人问同行的长辈：“这人是谁？”一位老工人站在王进喜的肖像下说：“看到久违了的铁人形象，心情十分激动。”", -1, "一位老工人"),
         # 他们 stands for a group, not for the last person named
         ("司机庄利流下了夺眶而出的眼泪，一车人的眼睛都湿润了。他们都是普通的人。他们说：“我们为什么要这样干呢？因为我们代表着中国。”", 0, "他们"),
+        # a paragraph's opening quote: the person who opens a clause of the next sentence (a lede)
+        ("“人生难得几回搏，要在群雄逐鹿中竞风流。”说到万德莱公司的近期目标，徐杰手握胜券地说：“公司近期主要任务是加快生产基地的建设。”", 0, "徐杰"),
+        ("“既然是谈生命科学，我想请大家告诉我，什么是生命？”作为第一位主讲人，吴庆余老师懂得怎样抓住听众。", 0, "吴庆余"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],

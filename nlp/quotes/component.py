@@ -34,6 +34,7 @@ from nlp.quotes.speakers import (
     may_speak,
     mention,
     names_people,
+    next_sentence_subject,
     object_of_verb,
     resolve_person,
     sentence_subject,
@@ -425,7 +426,7 @@ def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribu
         following = next((a for (s, _), a in direct.items() if s == next_start), None)
         return Attribution(following.speaker if following else None, None)
     if full_sentence and (not before or before[-1] in cues.SENTENCE_END):
-        person = subject_before(passage, start)
+        person = subject_before(passage, start) if before else next_sentence_subject(passage, end)
         if person is None and FIRST_PERSON.search(text, start, end):
             # words in the first person among sentences about someone: the paragraph's last person
             person = resolve_person(passage, start)

@@ -81,6 +81,7 @@ QUOTED_NAME = 10  # characters at most of a quoted name inside a subject's claus
 DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个", "另一位", "另一名", "另一个"}  # jieba: 另一名/i
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
+LEDE_CLAUSES = 2  # clauses of the sentence after a paragraph's opening quote that may name its speaker
 # Last characters of nouns for people: 小伙子, 村民, 老人, 工人, 爷爷, 姑娘, 茶客, 司机, 代表.
 PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表友生师傅")
 REPORTERS = {"记者", "笔者", "本报记者"}
@@ -203,6 +204,17 @@ def subject_before(passage: Passage, start: int) -> Span | None:
     sentence_start = _sentence_start(text, sentence_end - 1)
     # the subject may follow a clause of time or place (１９９０年５月，刚刚满６０岁的梁军从……)
     clauses = reversed(_clauses_before(text, sentence_start, sentence_end))
+    return next(filter(None, (_subject_person(passage, a, b) for a, b in clauses)), None)
+
+
+def next_sentence_subject(passage: Passage, end: int) -> Span | None:
+    """The person who opens a clause of the sentence after a quote that opens its paragraph:
+    “……”说到公司的近期目标，徐杰手握胜券地说 / “……”在控制室，２８岁的蒙古族工人朝戈…… (a lede)."""
+    text = passage.text
+    sentence_end = end
+    while sentence_end < len(text) and text[sentence_end] not in SENTENCE_END + "\n“":
+        sentence_end += 1
+    clauses = list(reversed(_clauses_before(text, end, sentence_end)))[:LEDE_CLAUSES]
     return next(filter(None, (_subject_person(passage, a, b) for a, b in clauses)), None)
 
 
