@@ -135,6 +135,12 @@ def test_continuation_quote_takes_the_speaker_of_its_turn(jieba_pipeline, seed_t
     assert [(q[2], q[3]) for q in direct(jieba_pipeline, paragraph)] == [("王磊", "说"), ("王磊", None)]
 
 
+def test_indirect_speech_after_the_one_told(jieba_pipeline):
+    # PD train (tuning): 告诉我， opens what 崔老汉 told
+    text = "崔老汉告诉我，现在党的政策好，种子、化肥、农膜都不用发愁。他们家３６亩地。"
+    assert quotes(jieba_pipeline, text) == [("现在党的政策好，种子、化肥、农膜都不用发愁。", "indirect", "崔老汉", "告诉")]
+
+
 def test_indirect_speech_runs_to_the_end_of_the_sentence(jieba_pipeline):
     text = "管风良表示，昆山高新区将继续发扬优良传统，在新征程上勇担使命。今年是开局之年。"
     assert quotes(jieba_pipeline, text) == [

@@ -51,11 +51,17 @@ def cue_after_quote() -> re.Pattern:
     )
 
 
+# who may be told between a cue and the comma that opens what they are told (崔老汉告诉我，……)
+SHORT_ADDRESSEES = "我们|我|大家|他们|他|她们|她|你们|你|记者|笔者"
+
+
 @lru_cache(maxsize=1)
 def cue_opening_indirect() -> re.Pattern:
     """A cue followed by a comma or colon that opens reported content without quote marks, or
     one of the cues whose object is always a clause (认为……, 宣布……)."""
-    return re.compile(f"(?:(?P<cue>{cue_pattern()})(?P<punct>[：:，,])|(?P<cue_clause>{CLAUSE_CUES}))(?![“「『])")
+    return re.compile(
+        f"(?:(?P<cue>{cue_pattern()})(?:{SHORT_ADDRESSEES})?(?P<punct>[：:，,])|(?P<cue_clause>{CLAUSE_CUES}))(?![“「『])"
+    )
 
 
 def is_not_a_cue(text: str, cue_start: int, cue: str) -> bool:
