@@ -141,6 +141,14 @@ def test_indirect_speech_after_the_one_told(jieba_pipeline):
     assert quotes(jieba_pipeline, text) == [("现在党的政策好，种子、化肥、农膜都不用发愁。", "indirect", "崔老汉", "告诉")]
 
 
+def test_a_source_reports_but_a_dateline_does_not(jieba_pipeline):
+    # PD train (tuning): 据……报道，/据……反映， attribute; a dateline's 报道 and 的专题报道 do not
+    text = "据上海一家报纸报道，该市一位妇女到一日本籍居民家当保姆。据知情者反映，兰州近郊４区９个垃圾场，场场有垃圾猪。"
+    assert [(q[2], q[3]) for q in quotes(jieba_pipeline, text)] == [("上海一家报纸", "报道"), ("知情者", "反映")]
+    assert quotes(jieba_pipeline, "新华社北京１月２日电记者李佩报道：中日研讨会８日在重庆举行。") == []
+    assert quotes(jieba_pipeline, "《解放日报》连续发表了１０多篇沁源围困战的专题报道，陆定一同志还亲自撰写了社论。") == []
+
+
 def test_indirect_speech_runs_to_the_end_of_the_sentence(jieba_pipeline):
     text = "管风良表示，昆山高新区将继续发扬优良传统，在新征程上勇担使命。今年是开局之年。"
     assert quotes(jieba_pipeline, text) == [

@@ -51,6 +51,8 @@ def cue_after_quote() -> re.Pattern:
     )
 
 
+DATELINE_CHARS = 20  # how far back a dateline's 记者 may stand before its 报道
+
 # who may be told between a cue and the comma that opens what they are told (崔老汉告诉我，……)
 SHORT_ADDRESSEES = "我们|我|大家|他们|他|她们|她|你们|你|记者|笔者"
 
@@ -65,7 +67,10 @@ def cue_opening_indirect() -> re.Pattern:
 
 
 def is_not_a_cue(text: str, cue_start: int, cue: str) -> bool:
-    """称 naming something (俗称, 被称), or 说 in a discourse phrase (可以说, 也就是说, 俗话说)."""
+    """称 naming something (俗称, 被称), 说 in a discourse phrase (可以说, 也就是说, 俗话说), or a
+    dateline's 报道 (新华社记者李佩报道：), which reports, where 据上海一家报纸报道， attributes."""
     if cue == "称":
         return cue_start > 0 and text[cue_start - 1] in NAMING_BEFORE_CHENG
+    if cue == "报道":  # and 的专题报道， is a noun
+        return "记者" in text[max(0, cue_start - DATELINE_CHARS) : cue_start] or "的" in text[max(0, cue_start - 3) : cue_start]
     return cue in ("说", "讲") and DISCOURSE_SAY.search(text, max(0, cue_start - 4), cue_start) is not None
