@@ -149,6 +149,11 @@ def test_a_source_reports_but_a_dateline_does_not(jieba_pipeline):
     assert quotes(jieba_pipeline, "《解放日报》连续发表了１０多篇沁源围困战的专题报道，陆定一同志还亲自撰写了社论。") == []
 
 
+def test_a_cue_with_an_aspect_marker_opens_no_reported_clause(jieba_pipeline):
+    # PD train (tuning): 宣布了 / 指出了 take an object, not a clause of words
+    assert quotes(jieba_pipeline, "首相桥本去年推出了新战略，特别指出了中亚在地缘政治学上的重要意义。") == []
+
+
 def test_indirect_speech_runs_to_the_end_of_the_sentence(jieba_pipeline):
     text = "管风良表示，昆山高新区将继续发扬优良传统，在新征程上勇担使命。今年是开局之年。"
     assert quotes(jieba_pipeline, text) == [
