@@ -352,6 +352,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a paragraph's opening quote: the person who opens a clause of the next sentence (a lede)
         ("“人生难得几回搏，要在群雄逐鹿中竞风流。”说到万德莱公司的近期目标，徐杰手握胜券地说：“公司近期主要任务是加快生产基地的建设。”", 0, "徐杰"),
         ("“既然是谈生命科学，我想请大家告诉我，什么是生命？”作为第一位主讲人，吴庆余老师懂得怎样抓住听众。", 0, "吴庆余"),
+        # a time frame (这几年) before the subject; a quoted name is no speaker of the colon after it
+        ("这几年孩子大了，懂事了，看到家里比同学家都穷，问妈妈：“我们家的钱到哪去了？”", 0, "孩子"),
+        ("两位拄着拐杖的寿爷，望着楼门上“春花茶楼”的招牌字样，便扬眉捋须地高喊了：“春花姑娘呀，怎能当起老板呢？”", 0, "两位拄着拐杖的寿爷"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],

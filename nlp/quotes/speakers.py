@@ -29,7 +29,7 @@ TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:[０-９0-9一二三四五六七八九十几]+年前|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
+    r"(?:[０-９0-9一二三四五六七八九十几]+年前|这几年|这些年|近几年|近年来|多年来|几年来|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
     r"|(?:曾|也|还|又|另)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
 # the first or second person as the whole subject of a cue (with what may stand before a cue)
@@ -78,6 +78,7 @@ ASPECT = ("uz", "ul", "ug")  # jieba's 着, 了, 过
 # where a person is, not who acts: 送到刘少宇跟前说
 PLACE_AFTER_PERSON = re.compile("跟前|面前|身边|身旁|手里|手中|家里|家中|那里|这里|处")
 QUOTED_NAME = 10  # characters at most of a quoted name inside a subject's clause
+OPENING_MARKS = ("“", "「", "『")
 DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个", "另一位", "另一名", "另一个"}  # jieba: 另一名/i
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
@@ -144,7 +145,10 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
             return _named_speaker(passage, sentence_start, start) or next(
                 filter(None, (
                     _description(passage, *region) or _relative_head(passage, *region)
-                    for region in (_trim(passage, a, b) for a, b in _clauses_before(passage.text, sentence_start, start))
+                    for region in (
+                        _trim(passage, a, b) for a, b in _clauses_before(passage.text, sentence_start, start)
+                        if passage.text[a - 1 : a] not in OPENING_MARKS  # 楼门上“春花茶楼”: a quoted name speaks not
+                    )
                 )),
                 None,
             )
