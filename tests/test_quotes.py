@@ -355,6 +355,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a time frame (这几年) before the subject; a quoted name is no speaker of the colon after it
         ("这几年孩子大了，懂事了，看到家里比同学家都穷，问妈妈：“我们家的钱到哪去了？”", 0, "孩子"),
         ("两位拄着拐杖的寿爷，望着楼门上“春花茶楼”的招牌字样，便扬眉捋须地高喊了：“春花姑娘呀，怎能当起老板呢？”", 0, "两位拄着拐杖的寿爷"),
+        # a voice heard gives no speaker (but 大吼一声： is the subject's own)
+        ("张晓伟和范学鹏等人，忽听身后传来呼救声：“小孩掉进潭里啦，快来救人呀———”张晓伟急忙转身。", 0, None),
+        ("支队后勤处副处长吴宏权寻声截住劫匪去路，大吼一声：“站住！哪里逃！”歹徒露出了狰狞的面孔。", 0, "吴宏权"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],

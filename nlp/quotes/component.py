@@ -55,6 +55,8 @@ NAMING_AFTER_OBJECT = set("为作做成叫的")
 WORDS_NAMED = re.compile("的(?:意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
 # 称X为“……”, 誉为“……”, 取名“……”: the quote is a name given
 NAMED_AS = re.compile("(?:称|誉|叫|命名|取名|名|封)[^，。：；“”]{0,6}(?:为|作|做)$|取名$|命名$")
+# 传来呼救声：, 听到有人喊：: a voice heard (but 大吼一声： is the subject's own)
+HEARD_VOICE = re.compile("(?:传来|听到|听见|响起)[^，。：]{0,8}(?:声|喊)$")
 # cues whose object is the one told, the quote what they are told to do
 INSTRUCTING = {"要求", "叮嘱", "嘱咐", "吩咐", "指示", "告诫", "希望", "呼吁", "号召", "劝", "劝说", "交代", "提醒"}
 CLAUSE_CHARS = 8  # a quote this long after a quote of speech is more of the words, not a term
@@ -170,7 +172,9 @@ class QuoteFinder:
                 # (报道：“中日长江水利环境经济技术研讨会”８日在重庆举行: a name, no words)
                 return Attribution(ascribed_after(passage, end), None) if _reads_as_speech(text, start, end) else None
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
-                speaker = find_speaker(passage, subject_start, start - 1)
+                # 忽听身后传来呼救声：“……”: a voice heard, whose speaker the sentence does not give
+                heard = HEARD_VOICE.search(text, subject_start, start - 1) is not None
+                speaker = find_speaker(passage, subject_start, start - 1, search_back=not heard)
                 if speaker is not None and speaker.end_char == start - 1 and subject_start < speaker.start_char and object_of_verb(passage, subject_start, speaker.start_char):
                     # 他找到李兴桂：“……”: with no cue, a person after a verb is the one spoken to
                     speaker = find_speaker(passage, subject_start, speaker.start_char)
