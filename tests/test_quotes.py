@@ -53,6 +53,14 @@ def test_quote_over_several_paragraphs_is_one_span():
     assert text[start:end] == "“第一段话，讲完了。\n\n“第二段话，也讲完了。”"
 
 
+def test_a_quote_cut_short_at_the_end_of_the_text_runs_to_its_end():
+    # PD train (tuning): the paragraph ends inside 徐杰's words, no closing mark
+    text = "说到公司的近期目标，徐杰手握胜券地说：“公司近期主要任务是加快生产基地的建设。"
+    assert [text[s:e] for s, e in quote_spans(text)] == [text[text.index("“"):]]
+    # but a mark left open in the middle of a text is still dropped
+    assert quote_spans("他说：“这是一个问题。\n第二段没有引号。") == []
+
+
 def test_corner_brackets(jieba_pipeline):
     text = "外交部发言人朱邦造说：「中方欢迎这一决定，愿意同各方合作。」"
     assert direct(jieba_pipeline, text) == [("「中方欢迎这一决定，愿意同各方合作。」", "direct", "朱邦造", "说")]

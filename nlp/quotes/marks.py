@@ -2,7 +2,9 @@
 
 Nested marks (‘…’ or 「…」 inside “…”) belong to the outer span. A quote that runs over several
 paragraphs, each paragraph opening a mark and only the last one closing it, is one span.
-Unbalanced marks (scraping noise) are dropped rather than allowed to swallow the text.
+Unbalanced marks (scraping noise) are dropped rather than allowed to swallow the text, save one
+that opens the words of a colon or the last paragraph and runs, with no other mark, to the end of
+a text cut short.
 """
 
 from __future__ import annotations
@@ -28,11 +30,21 @@ def _top_level_marks(text: str) -> Iterator[tuple[int, int | None]]:
     while i < n:
         if text[i] in TOP_LEVEL_OPENERS:
             end = _find_close(text, i)
+            if end is None and _runs_to_the_end(text, i):
+                end = len(text.rstrip())
             yield i, end
             if end is not None:
                 i = end
                 continue
         i += 1
+
+
+def _runs_to_the_end(text: str, start: int) -> bool:
+    """An opening mark after a colon, or opening the last paragraph, whose words run to the end of a
+    text cut short (他说：“公司近期主要任务是……企业。 with no closing mark, no mark after it)."""
+    rest = text[start + 1 :]
+    opens_words = start == 0 or text[start - 1] in "：:\n"
+    return opens_words and "\n" not in rest.rstrip() and not any(mark in rest for mark in (*TOP_LEVEL_OPENERS, *PAIRS.values()))
 
 
 def _find_close(text: str, start: int) -> int | None:
