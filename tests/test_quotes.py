@@ -366,6 +366,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a voice heard gives no speaker (but 大吼一声： is the subject's own)
         ("张晓伟和范学鹏等人，忽听身后传来呼救声：“小孩掉进潭里啦，快来救人呀———”张晓伟急忙转身。", 0, None),
         ("支队后勤处副处长吴宏权寻声截住劫匪去路，大吼一声：“站住！哪里逃！”歹徒露出了狰狞的面孔。", 0, "吴宏权"),
+        # long words after a comma and the doings of the person the sentence opens with are theirs
+        ("何大爷像中了头彩一样激动不已，“德国，不仅出过莫扎特、巴赫、亨德尔、贝多芬等世界顶级音乐家，还出过好钢琴！”", 0, "何大爷"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
     ],
