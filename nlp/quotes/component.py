@@ -59,8 +59,8 @@ NAMED_AS = re.compile("(?:称|誉|叫|命名|取名|名|封)[^，。：；“”
 HEARD_VOICE = re.compile("(?:传来|听到|听见|响起)[^，。：]{0,8}(?:声|喊)$")
 # cues whose object is the one told, the quote what they are told to do
 INSTRUCTING = {"要求", "叮嘱", "嘱咐", "吩咐", "指示", "告诫", "希望", "呼吁", "号召", "劝", "劝说", "交代", "提醒"}
-CLAUSE_CHARS = 8
-LONG_WORDS = 15  # a quote this long after the doings of the sentence's person (何大爷……激动不已，“……”) is theirs  # a quote this long after a quote of speech is more of the words, not a term
+CLAUSE_CHARS = 8  # a quote this long after a quote of speech is more of the words, not a term
+LONG_WORDS = 15  # a quote this long after the doings of the sentence's person (何大爷……激动不已，“……”) is theirs
 SHORT_ATTITUDE = 4  # characters at most of a quoted object of 表示 that names an attitude
 # 正如北京武术队队员们在总结中说的“……”: the words said, though 的 stands between cue and mark
 AS_SAID = re.compile("正如|如同|就像|诚如|恰如")
