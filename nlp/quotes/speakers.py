@@ -98,7 +98,7 @@ LAW = re.compile(
     f"|第{NUMBER}条(?:第{NUMBER}款)?)(?:明确|也|还|都)?(?:规定)?"
 )
 # A document as the subject (贺词说, 贺信指出) stands for its author when the text names one.
-BOOK = re.compile("(?P<title>《[^》]{1,30}》)(?:上|中|里|一书中|一书)?(?:明文|明确|也|还|早已|已经)?(?:记载|载|写道|所说)?")
+BOOK = re.compile("(?P<title>《[^》]{1,30}》)(?:上|中|里|一书中|一书)?(?:记载|载|写道|所说)?")
 DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|电文|唁电|来电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
 OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
 
