@@ -59,7 +59,7 @@ NAMED_AS = re.compile("(?:称|誉|叫|命名|取名|名|封)[^，。：；“”
 HEARD_VOICE = re.compile("(?:传来|听到|听见|响起)[^，。：]{0,8}(?:声|喊)$")
 # cues whose object is the one told, the quote what they are told to do
 INSTRUCTING = {"要求", "叮嘱", "嘱咐", "吩咐", "指示", "告诫", "希望", "呼吁", "号召", "劝", "劝说", "交代", "提醒"}
-CLAUSE_CHARS = 8  # a quote this long after a quote of speech is more of the words, not a term
+CLAUSE_CHARS = 8  # a quote this long after a quote of speech, or named as someone's call, is words, not a term
 LONG_WORDS = 15  # a quote this long after the doings of the sentence's person (何大爷……激动不已，“……”) is theirs
 SHORT_ATTITUDE = 4  # characters at most of a quoted object of 表示 that names an attitude
 # 正如北京武术队队员们在总结中说的“……”: the words said, though 的 stands between cue and mark
@@ -233,7 +233,7 @@ class QuoteFinder:
         """邓小平同志“要作出贡献，还是回国好”的号召, 周恩来向淮安县委提出“……”的意见: a clause
         quoted as what someone called for, proposed or feared is their words."""
         text = passage.text
-        if not WORDS_NAMED.match(text, end) or not (_reads_as_speech(text, start, end) or end - start - 2 >= CLAUSE_CHARS):
+        if not WORDS_NAMED.match(text, end) or not _clause_long(text, start, end):
             return None
         subject_start = clause_start(text, start, self.max_subject_chars)
         cue = cues.cue_before_quote().search(text, subject_start, start)
@@ -386,12 +386,17 @@ def _reads_as_speech(text: str, start: int, end: int) -> bool:
     return len(content) >= 6 and any(ch in SPEECH_PUNCT for ch in content)
 
 
+def _clause_long(text: str, start: int, end: int) -> bool:
+    """A quote that reads as a clause of words: clause punctuation inside, or CLAUSE_CHARS long."""
+    return _reads_as_speech(text, start, end) or end - start - 2 >= CLAUSE_CHARS
+
+
 def _follows_speech(text: str, start: int, end: int, direct: dict) -> Attribution | None:
     """董建华说：“……”，“……”；“……”: a clause-long quote right after a quote of speech, a comma or
     semicolon between them, goes on with its words."""
-    if text[start - 1 : start] not in ("，", "；") or not (_reads_as_speech(text, start, end) or end - start - 2 >= CLAUSE_CHARS):
+    if text[start - 1 : start] not in ("，", "；") or not _clause_long(text, start, end):
         return None
-    previous = direct.get(next(((s, e) for s, e in direct if e == start - 1), None))
+    previous = next((a for (_, e), a in direct.items() if e == start - 1), None)
     return None if previous is None else Attribution(previous.speaker, None)
 
 

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from nlp.corpus import doc_text
 from nlp.ner import HONORIFIC_SURNAMES, TITLE_WORDS
 from nlp.quotes.cues import SENTENCE_END, SUBJECT_BREAK
+from nlp.quotes.marks import TOP_LEVEL_OPENERS
 
 PRONOUNS = re.compile("他们|她们|他|她")
 PLURAL = ("他们", "她们")
@@ -78,7 +79,6 @@ ASPECT = ("uz", "ul", "ug")  # jieba's 着, 了, 过
 # where a person is, not who acts: 送到刘少宇跟前说
 PLACE_AFTER_PERSON = re.compile("跟前|面前|身边|身旁|手里|手中|家里|家中|那里|这里|处")
 QUOTED_NAME = 10  # characters at most of a quoted name inside a subject's clause
-OPENING_MARKS = ("“", "「", "『")
 DETERMINERS = {"这位", "那位", "一位", "这名", "那名", "一名", "该", "这个", "那个", "另一位", "另一名", "另一个"}  # jieba: 另一名/i
 DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那里"}
 MAX_DESCRIPTION = 16
@@ -147,7 +147,7 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
                     _description(passage, *region) or _relative_head(passage, *region)
                     for region in (
                         _trim(passage, a, b) for a, b in _clauses_before(passage.text, sentence_start, start)
-                        if passage.text[a - 1 : a] not in OPENING_MARKS  # 楼门上“春花茶楼”: a quoted name speaks not
+                        if passage.text[a - 1 : a] not in TOP_LEVEL_OPENERS  # 楼门上“春花茶楼”: a quoted name speaks not
                     )
                 )),
                 None,
@@ -160,9 +160,7 @@ def subject_after(passage: Passage, end: int) -> Span | None:
     “……”缓过神来的李少英边喊边追, “……”这位家庭主妇面带笑容 (QUOTE_CONVENTIONS: a quote with no
     attributing clause takes the speaker of the neighbouring sentence of the same turn)."""
     text = passage.text
-    clause_end = end
-    while clause_end < len(text) and clause_end - end < MAX_DESCRIPTION and text[clause_end] not in SUBJECT_BREAK:
-        clause_end += 1
+    clause_end = _clause_end(text, end, MAX_DESCRIPTION)
     if clause_end == end:
         return None
     person = _subject_person(passage, end, clause_end)
@@ -187,13 +185,19 @@ def ascribed_after(passage: Passage, end: int) -> Span | None:
     if lead is None:
         return None
     after = lead.end()
-    clause_end = after
-    while clause_end < len(text) and clause_end - after < MAX_DESCRIPTION * 2 and text[clause_end] not in SUBJECT_BREAK:
-        clause_end += 1
+    clause_end = _clause_end(text, after, MAX_DESCRIPTION * 2)
     person = next((e for e in passage.ents if e.label_ == "PER" and after <= e.start_char < clause_end), None)
     if person is None or _verb_in(text, after, person.start_char):  # 这是记者采访李先生时: not his words
         return None
     return fullest_name(passage, person)
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    """Where the clause starting at START ends, LIMIT characters on at most."""
+    end = start
+    while end < len(text) and end - start < limit and text[end] not in SUBJECT_BREAK:
+        end += 1
+    return end
 
 
 def subject_before(passage: Passage, start: int) -> Span | None:
