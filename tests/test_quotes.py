@@ -327,6 +327,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("福建省老龄委副主任吴忠民一行来到韩玉贵家中，把药品和３００元钱交到韩玉贵手中。老人激动地说：“还是社会主义暖心窝！”", 0, "韩玉贵"),
         ("去年袁老太８８大寿，儿孙共１００多人来给老太太拜寿，在攀枝花工作的儿子特地打来电话说：“未能回来给老母祝寿，有些心不安。”"
          "老太说：“你道远，工作忙，不用来，我挺好。”", -1, "袁老太"),
+        # an old person opening a colon clause is the one named with a surname and another title (session 10)
+        ("一般四点过一点儿王大爷就会来。果然四点过五分，就看见一位老人推着三轮车进来。我们把经过讲了一遍，老人很不好意思地笑了："
+         "“这也算不了什么，我只是心疼那３１个好孩子。”", 0, "王大爷"),
         # 边……边说 and 这样 stand between subject and cue; a cable speaks for its sender; 常有人 is no source
         ("王志勇骂不还口，边敬礼边说：“我见违章不纠，就是失职，就是对你的安全不负责。”", 0, "王志勇"),
         ("对此，电话局的一位同志这样解释：“用户的心情我们也理解，可费用也应该交哇。”", 0, "电话局的一位同志"),

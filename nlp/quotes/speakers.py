@@ -90,7 +90,10 @@ REPORTERS = {"记者", "笔者", "本报记者"}
 ASCRIBED = re.compile("[。，]?这是")  # “……”这是李纪周在……说的: the lede ascribes the words after them
 # an old person the text has just named, or names elsewhere with a surname (老汉 -> 崔老汉)
 ELDERS = "老人家|老人|老汉|老太太|老太|老大爷|老大娘|老奶奶|老爷爷|老伯|老先生|老婆婆"
-ANAPHORIC = re.compile(f"这位|这名|此人|该人|(?P<elder>{ELDERS})$")
+# an old person is the subject, not a modifier (老人协会, 老人们, 老人的儿子)
+ANAPHORIC = re.compile(f"这位|这名|此人|该人|(?P<elder>{ELDERS})(?![们的院节协公活中群家])")
+# how the text may name an old person with a surname (王大爷, 袁老太)
+ELDER_TITLES = f"{ELDERS}|大爷|大娘|大妈|奶奶|爷爷|婆婆|伯伯"
 # A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
 NUMBER = "[一二三四五六七八九十百千零〇]+"
 LAW = re.compile(
@@ -410,7 +413,7 @@ def _anaphoric(passage: Passage, start: int, end: int) -> Span | None:
     if not anaphoric:
         return None
     if anaphoric["elder"]:
-        surnamed = re.search(f"[{HONORIFIC_SURNAMES}]{anaphoric['elder']}", passage.text)
+        surnamed = re.search(f"[{HONORIFIC_SURNAMES}](?:{ELDER_TITLES})", passage.text)
         if surnamed:
             return mention(passage, *surnamed.span())
     previous_start = _sentence_start(passage.text, max(0, _sentence_start(passage.text, start) - 1))
