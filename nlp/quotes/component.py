@@ -40,6 +40,7 @@ from nlp.quotes.speakers import (
     sentence_subject,
     subject_after,
     subject_before,
+    words_owner,
 )
 
 # What may follow a quote that is the whole object of a cue or a clause of speech (称“太恐怖”。).
@@ -175,7 +176,7 @@ class QuoteFinder:
             if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
                 # 忽听身后传来呼救声：“……”: a voice heard, whose speaker the sentence does not give
                 heard = HEARD_VOICE.search(text, subject_start, start - 1) is not None
-                speaker = find_speaker(passage, subject_start, start - 1, search_back=not heard)
+                speaker = words_owner(passage, subject_start, start - 1) or find_speaker(passage, subject_start, start - 1, search_back=not heard)
                 if speaker is not None and speaker.end_char == start - 1 and subject_start < speaker.start_char and object_of_verb(passage, subject_start, speaker.start_char):
                     # 他找到李兴桂：“……”: with no cue, a person after a verb is the one spoken to
                     speaker = find_speaker(passage, subject_start, speaker.start_char)

@@ -106,6 +106,10 @@ DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|电文|唁电|来电|
 OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
 
 
+# 林遵将军的这句话：, 歌德的一句话：: the words quoted are the owner's, whoever recalls them
+OWNED_WORDS = re.compile("的(?:这|那|一)?[句番段]?话$")
+
+
 class Passage:
     """A doc with its text and entities taken once: Doc.text and Doc.ents build new objects
     on every access, which made the quote stage quadratic in the length of a document."""
@@ -156,6 +160,20 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
                 None,
             )
     return None
+
+
+def words_owner(passage: Passage, start: int, end: int) -> Span | None:
+    """The person whose words a colon clause ending in 的这句话 quotes: the name (and title)
+    right before 的 (她常提起的倒是林遵将军的这句话： -> 林遵)."""
+    owned = OWNED_WORDS.search(passage.text, start, end)
+    if owned is None:
+        return None
+    owner = next((
+        e for e in passage.ents
+        if e.label_ == "PER" and start <= e.start_char and e.end_char <= owned.start()
+        and (e.end_char == owned.start() or TITLE_AT.fullmatch(passage.text, e.end_char, owned.start()))
+    ), None)
+    return None if owner is None else _as_named(passage, owner)
 
 
 def subject_after(passage: Passage, end: int) -> Span | None:
