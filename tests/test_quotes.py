@@ -330,6 +330,11 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # 某某的这句话： quotes the owner of the words, not the one recalling them (session 10)
         ("车间里的人还不知道她的身世。她常提起的倒是林遵将军的这句话：“父亲是父亲，你是你，你的路要自己走。”", 0, "林遵"),
         ("写到这里，我想起歌德的一句话：“在每一个艺术家身上都应有一颗勇敢的种子，没有它，就不能设想会有才能。”", 0, "歌德"),
+        # a pronoun opening its sentence stands for the subject of the sentence before, not for the
+        # person met or acted on there (session 10)
+        ("韦德里纳２８日参加了政府会议之后对新闻界公开批评了巴特勒的谈话。他在与普里马科夫会谈后再次提出批评。他说："
+         "“巴特勒先生的谈话并不完全符合联合国安理会对局势的分析。”", 0, "韦德里纳"),
+        ("河北省委副书记许永跃对关治瀛加大督导力度之举十分欣赏，他在一份文件上批示：“领导干部本身的事业心、责任感增强了。”", 0, "许永跃"),
         # an old person opening a colon clause is the one named with a surname and another title (session 10)
         ("一般四点过一点儿王大爷就会来。果然四点过五分，就看见一位老人推着三轮车进来。我们把经过讲了一遍，老人很不好意思地笑了："
          "“这也算不了什么，我只是心疼那３１个好孩子。”", 0, "王大爷"),

@@ -50,19 +50,23 @@ TRAILING = re.compile(
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
 # A name right after a title that ends the subject (管委会副主任张建文): found even when NER misses it.
 NAME_AFTER_TITLE = re.compile(f"(?:{TITLES})(?P<name>[\\u4e00-\\u9fff]{{2,3}})$")
+# what may stand before a title: 副主任, 总经理, 常务副市长
+TITLE_PREFIXES = ("副", "总", "常务")
 # 老吴, 小李, 刘大爷, 王女士, 李某, 周教授: a surname standing for a person named in full elsewhere.
 SURNAME_WITH_HONORIFIC = re.compile(
     "(?:老|小)(?P<surname_after>[\u4e00-\u9fff])|(?P<surname_before>[\u4e00-\u9fff])"
-    f"(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某|(?:副|总|常务)?(?P<title>{TITLES}))"
+    f"(?:女士|先生|师傅|大爷|大妈|大娘|大姐|大哥|阿姨|老汉|老师|某|(?:{'|'.join(TITLE_PREFIXES)})?(?P<title>{TITLES}))"
 )
 # What a person's name can head that speaks for itself: 克林顿政府, 希拉克一方, 安南夫人.
 PERSON_BODY = re.compile("政府|当局|内阁|一方|方面|家人|一家|夫人|太太|妻子|丈夫")
 FULL_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
 TITLE_AFTER_NAME = re.compile(f"(?:{TITLES})$")
-TITLE_AT = re.compile(f"(?:副|总|常务)?(?:{TITLES})")
+TITLE_AT = re.compile(f"(?:{'|'.join(TITLE_PREFIXES)})?(?:{TITLES})")
 TITLE_SET = frozenset(TITLES.split("|"))
 # Before a second person, it is the one addressed (莱奇法官对……的伊格尔森说): the first speaks.
 ADDRESSEE = re.compile("对|向|跟|给|问|同")
+# before a person met, spoken to or acted on, who is not the subject (与普里马科夫会谈, 对关治瀛……欣赏)
+COMPANION = set("与对向跟给同和")
 # Two people who say it together: 赵化勇和晚会总策划邹友开
 JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))?")
 # Subjects that name no source: the speaker is null, not a guess.
@@ -270,7 +274,7 @@ def _subject_person(passage: Passage, start: int, end: int) -> Span | None:
 def _title_chain(text: str, start: int, end: int) -> bool:
     """text[start:end] is an organisation and a title, nothing else: 天津市师范大学中文系教授(汤吉夫)."""
     return TITLE_AFTER_NAME.search(text, start, end) is not None and all(
-        pair.flag.startswith(("n", "j")) or pair.word in TITLE_SET for pair in jieba.posseg.cut(text[start:end])
+        pair.flag.startswith(("n", "j")) or pair.word in TITLE_SET or pair.word in TITLE_PREFIXES for pair in jieba.posseg.cut(text[start:end])
     )
 
 
@@ -399,6 +403,12 @@ def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
     高国珠; 何长工曾多次要求……。他指示 -> 何长工)."""
     person = resolve_person(passage, pronoun_start)
     sentence_start = _sentence_start(passage.text, pronoun_start)
+    opens = not passage.text[sentence_start:pronoun_start].strip()
+    if person is not None and (
+        passage.text[person.start_char - 1 : person.start_char] in COMPANION
+        or (opens and person.end_char <= sentence_start)
+    ):
+        person = _subject_of(passage, person) or person
     if person is not None and person.end_char > sentence_start:
         return person
     opening = _opening_name(passage, sentence_start, pronoun_start)
@@ -410,6 +420,16 @@ def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
         if person is None or person.end_char <= previous_start:
             opening = _opening_name(passage, previous_start, sentence_start)
     return opening or person
+
+
+def _subject_of(passage: Passage, companion: Span) -> Span | Mention | None:
+    """Who a sentence is about when the last person named in it is the one met or spoken to (他在与
+    普里马科夫会谈后……。他说 -> the 他 before; 许永跃对关治瀛……十分欣赏，他…… -> 许永跃)."""
+    sentence_start = _sentence_start(passage.text, companion.start_char)
+    pronoun = PRONOUNS.match(passage.text, sentence_start, companion.start_char)
+    if pronoun is not None and pronoun.group() not in PLURAL:
+        return _antecedent(passage, pronoun.start()) if sentence_start > 0 else None
+    return sentence_subject(passage, companion.start_char)
 
 
 def _opening_name(passage: Passage, start: int, end: int) -> Span | Mention | None:
