@@ -335,6 +335,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("韦德里纳２８日参加了政府会议之后对新闻界公开批评了巴特勒的谈话。他在与普里马科夫会谈后再次提出批评。他说："
          "“巴特勒先生的谈话并不完全符合联合国安理会对局势的分析。”", 0, "韦德里纳"),
         ("河北省委副书记许永跃对关治瀛加大督导力度之举十分欣赏，他在一份文件上批示：“领导干部本身的事业心、责任感增强了。”", 0, "许永跃"),
+        # a quoted sentence standing alone after a sentence whose clause opens with 他/她 is theirs,
+        # before the speaker of another quote of the paragraph (session 10)
+        ("因为她的名气，社会上经常有人鼓动她干这样那样的事，都被她拒绝了。“看到一些老干部挡不住诱惑，非常痛心。”但是，梁军还是挤时间干了"
+         "一些自己喜欢的事。她现在是哈尔滨市农机学会名誉理事长，她还参加了哈尔滨女劳模合唱团。“唱起过去的老歌，会觉得自己还不老。”", -1, "梁军"),
         # an old person opening a colon clause is the one named with a surname and another title (session 10)
         ("一般四点过一点儿王大爷就会来。果然四点过五分，就看见一位老人推着三轮车进来。我们把经过讲了一遍，老人很不好意思地笑了："
          "“这也算不了什么，我只是心疼那３１个好孩子。”", 0, "王大爷"),
@@ -386,6 +390,15 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
 def test_speaker_of_a_direct_quote(jieba_pipeline, text, which, speaker):
     # PD train sentences (session 4's rules and session 8's second tuning sample)
     assert direct(jieba_pipeline, text)[which][2] == speaker
+
+
+def test_a_quote_after_a_sentence_opening_with_a_pronoun_points_at_its_referent_there(jieba_pipeline):
+    # PD train (tuning): the mention 他 stands for in the sentence before, not that of the paragraph's first quote
+    text = ("波波夫现在已有了澳大利亚的永久居留权。“但在内心身处，我依然是俄罗斯人。”眼下澳大利亚游泳协会正施加压力让波波夫代表澳大利亚"
+            "参加２０００年奥运会，但他没有妥协。“我的祖国是俄罗斯，我为什么要挥舞另一面旗帜？”")
+    doc = jieba_pipeline(text)
+    speaker = doc.spans["quotes"][-1]._.speaker
+    assert (speaker.text, speaker.start_char) == ("波波夫", text.index("让波波夫") + 1)
 
 
 def test_a_quote_ending_reported_speech_is_the_speaker_s_words(jieba_pipeline):

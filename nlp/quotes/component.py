@@ -429,6 +429,10 @@ def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribu
             return Attribution(None, None)  # “来年有什么打算？”老张……说：“……”: 老张 answers; the question is another's
         return Attribution(following, None)
     same_paragraph = [(s, e) for (s, e) in direct if para_start <= s and e <= para_end]
+    if same_paragraph and full_sentence and before and before[-1] in cues.SENTENCE_END:
+        person = subject_before(passage, start)
+        if person is not None:
+            return Attribution(person, None)
     if same_paragraph:
         nearest = min(same_paragraph, key=lambda q: min(abs(q[0] - end), abs(start - q[1])))
         return Attribution(direct[nearest].speaker, None)

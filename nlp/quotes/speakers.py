@@ -30,7 +30,7 @@ TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:[０-９0-9一二三四五六七八九十几]+年前|这几年|这些年|近几年|近年来|多年来|几年来|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
+    r"(?:[０-９0-9一二三四五六七八九十几]+年前|第[一二三四五六七八九十两]+天|次日|这几年|这些年|近几年|近年来|多年来|几年来|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
     r"|(?:曾|也|还|又|另)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
 )
 # the first or second person as the whole subject of a cue (with what may stand before a cue)
@@ -236,8 +236,20 @@ def subject_before(passage: Passage, start: int) -> Span | None:
         return None
     sentence_start = _sentence_start(text, sentence_end - 1)
     # the subject may follow a clause of time or place (１９９０年５月，刚刚满６０岁的梁军从……)
-    clauses = reversed(_clauses_before(text, sentence_start, sentence_end))
-    return next(filter(None, (_subject_person(passage, a, b) for a, b in clauses)), None)
+    clauses = list(reversed(_clauses_before(text, sentence_start, sentence_end)))
+    return next(filter(None, (_subject_person(passage, a, b) for a, b in clauses)), None) or next(
+        filter(None, (_subject_pronoun(passage, a, b) for a, b in clauses)), None
+    )
+
+
+def _subject_pronoun(passage: Passage, start: int, end: int) -> Span | Mention | None:
+    """The person a clause opening with 他 or 她 (after connectives: 但他没有妥协) stands for, or
+    the pronoun itself when the text never names them."""
+    lead = LEADING.match(passage.text, start, end)
+    pronoun = PRONOUNS.match(passage.text, lead.end() if lead else start, end)
+    if pronoun is None or pronoun.group() in PLURAL:
+        return None
+    return _antecedent(passage, pronoun.start()) or mention(passage, *pronoun.span())
 
 
 def next_sentence_subject(passage: Passage, end: int) -> Span | None:
