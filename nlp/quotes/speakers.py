@@ -558,6 +558,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
             break
         if kept and pair.flag.startswith("d") and not inside:
             break  # an adverb after the head noun opens the predicate: 妈妈不生气 -> 妈妈
+        if kept and kept == length and text[kept - 1] in PERSON_NOUN_ENDS and pair.flag.startswith(("a", "m", "nz")) and not inside:
+            break  # what follows a person noun is no part of it: 志愿者|流畅热情的回答, 妈妈|第二个饺子, 职工|闻讯
         length += len(pair.word)
         if (pair.flag.startswith(HEAD_TAGS) or is_title) and pair.word not in DEMONSTRATIVES:
             kept = length  # a description ends in its head noun
