@@ -72,6 +72,13 @@ NOT_SPEECH_COLON = re.compile(
     r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
 )
 
+# a proverb's or couplet's lines and their length in characters
+VERSE_BREAK = re.compile("[，。；、,;]+")
+VERSE_LINE = (3, 7)
+# what marks a line as spoken to someone: persons, questions, exclamations, particles, a request
+SPOKEN = re.compile("[我你您咱？！?!呢吗吧啊呀啦哟请]")
+
+
 def _mention_extension(name: str):
     """Span._.speaker / Span._.cue as Spans, stored as character offsets: Doc.to_bytes (used
     by nlp.pipe with n_process > 1) can serialise offsets but not Span objects."""
@@ -401,6 +408,17 @@ def _follows_speech(text: str, start: int, end: int, direct: dict) -> Attributio
     return None if previous is None else Attribution(previous.speaker, None)
 
 
+def _verse(content: str) -> bool:
+    """Lines of equal length, three to seven characters each, in the third person and neither asked
+    nor exclaimed: a proverb, a couplet or a slogan (庄稼一枝花，全靠肥当家), not a line of dialogue
+    (请坐请坐，喝杯早茶 is spoken: 请; 我没有身份证，怎么去领奖呢 too: 我, 呢)."""
+    lines = [line for line in VERSE_BREAK.split(content) if line]
+    return (
+        len(lines) >= 2 and len({len(line) for line in lines}) == 1 and VERSE_LINE[0] <= len(lines[0]) <= VERSE_LINE[1]
+        and not SPOKEN.search(content)
+    )
+
+
 def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribution | None:
     """The attribution of the speech this quote continues: the person the narrative right after
     it opens with, else the nearest speech quote of its paragraph, or, for a paragraph that is one
@@ -408,6 +426,8 @@ def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribu
     takes the person the sentence before it opens with, if any."""
     text = passage.text
     start, end = span
+    if _verse(text[start + 1 : end - 1]):
+        return None  # “鸟无头雁难飞远，班子不强业难成。” with no one saying it: a saying, not words said
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
     para_end = len(text) if para_end < 0 else para_end
