@@ -408,6 +408,18 @@ def test_a_quote_after_a_sentence_opening_with_a_pronoun_points_at_its_referent_
     assert (speaker.text, speaker.start_char) == ("波波夫", text.index("让波波夫") + 1)
 
 
+def test_a_dialogue_with_no_cues_takes_turns(jieba_pipeline):
+    # PD dev: the answer to a question is the one asked, the next question the asker's again
+    text = ("记者到肥东县梁园镇，在乡间土路上问一位迎面而来的中年农民：“以前您家的电费多少钱１度？”“１元３角多。”“高不高？”"
+            "这位农民只是苦笑摇头，不回答问题。")
+    assert [(quote, speaker) for quote, _, speaker, _ in direct(jieba_pipeline, text)] == [
+        ("“以前您家的电费多少钱１度？”", "记者"), ("“１元３角多。”", "一位迎面而来的中年农民"), ("“高不高？”", "记者"),
+    ]
+    text = "１９９７年１２月９日上午１０时许，记者在安徽肥西县丰乐镇，随意走进一户农家。“大嫂，现在您家的电费多少钱１度？”“７角多。”“满意不满意？”“满意，满意。”这位家庭主妇面带笑容，回答得十分干脆。"
+    # the asker is never named here: the questions stay without a speaker rather than take the answerer
+    assert [speaker for *_, speaker, _ in direct(jieba_pipeline, text)] == [None, "这位家庭主妇", None, "这位家庭主妇"]
+
+
 def test_a_quote_ending_reported_speech_is_the_speaker_s_words(jieba_pipeline):
     # PD train (tuning): jieba tags 统一指挥 a set phrase, not a verb
     text = "毛泽东说，在朝鲜境内作战，“由中国周恩来统一指挥”。在５０年代，他协同毛泽东筹划国防建设。"

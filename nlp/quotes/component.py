@@ -72,6 +72,8 @@ NOT_SPEECH_COLON = re.compile(
     r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
 )
 
+# cues of a question, whose object is the one asked
+QUESTION_CUES = {"问", "问道", "追问", "询问", "反问", "质问"}
 # a proverb's or couplet's lines and their length in characters
 VERSE_BREAK = re.compile("[，。；、,;]+")
 VERSE_LINE = (3, 7)
@@ -108,6 +110,8 @@ class Attribution:
     speaker: Span | Mention | None
     cue: Span | Mention | None
     clause_end: int = -1  # where a cue after a quote ends: reported content may follow it
+    addressee: Span | Mention | None = None  # the one asked (问一位迎面而来的中年农民：): who answers
+    continues: bool = False  # taken from a neighbouring quote, not from words next to this one
 
 
 @Language.factory("quotes", default_config={"spans_key": "quotes", "max_subject_chars": 30})
@@ -143,6 +147,8 @@ class QuoteFinder:
                 found = _same_turn(passage, (start, end), direct)
                 if found is not None:
                     direct[(start, end)] = found
+        for run in _adjacent_runs(passage.text, marks):
+            _take_turns(passage.text, run, direct)
         found = [(s, e, "direct", a) for (s, e), a in direct.items()] + [(s, e, "indirect", a) for (s, e), a in indirect.items()]
         # speakers and cues as offsets before any token is split: a Span's offsets come from its tokens
         found = [(s, e, kind, _offsets(a.speaker), _offsets(a.cue)) for s, e, kind, a in found]
@@ -173,7 +179,10 @@ class QuoteFinder:
                 # the subject left out is the one speaking, or the person the sentence opens with
                 # (布莱尔将这一政策的基调定为……，并表示“……”)
                 speaker = _last_speaker(text, direct, start) or sentence_subject(passage, cue_start)
-            return Attribution(speaker, mention(passage, cue_start, cue_end))
+            addressee = None
+            if match["cue"] in QUESTION_CUES and match["addressee"] and match["punct"]:
+                addressee = find_speaker(passage, *match.span("addressee"), search_back=False)
+            return Attribution(speaker, mention(passage, cue_start, cue_end), addressee=addressee)
         if start > 0 and text[start - 1] in "：:":
             subject_start = clause_start(text, start - 1, self.max_subject_chars)
             if text[start - 3 : start - 1] == "报道":
@@ -405,7 +414,50 @@ def _follows_speech(text: str, start: int, end: int, direct: dict) -> Attributio
     if text[start - 1 : start] not in ("，", "；") or not _clause_long(text, start, end):
         return None
     previous = next((a for (_, e), a in direct.items() if e == start - 1), None)
-    return None if previous is None else Attribution(previous.speaker, None)
+    return None if previous is None else Attribution(previous.speaker, None, continues=True)
+
+
+def _adjacent_runs(text: str, marks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Quotes that follow each other with nothing but spaces between: “……？”“……。”"""
+    runs: list[list[tuple[int, int]]] = []
+    for span in marks:
+        if runs and not text[runs[-1][-1][1] : span[0]].strip(" \u3000"):
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return [run for run in runs if len(run) > 1]
+
+
+def _take_turns(text: str, run: list[tuple[int, int]], direct: dict[tuple[int, int], Attribution]) -> None:
+    """A dialogue with no cues: a quote after a question is the answer of the one asked, and a
+    question after an answer is the asker's again (“大嫂，电费多少钱１度？”“７角多。”“满意不满意？”
+    “满意，满意。”这位家庭主妇……). Each side speaks as its one quote with words next to it names it,
+    or, for the side never named, as the question's cue names the one asked; a short answer next to
+    a question of speech is speech too."""
+    def asks(span: tuple[int, int]) -> bool:
+        return text[span[1] - 2] in "？?"
+
+    if not any(asks(span) and span in direct for span in run[:-1]):
+        return
+    sides, switched = [0], False
+    for previous, current in zip(run, run[1:]):
+        switched = asks(previous) or (switched and asks(current))
+        sides.append(1 - sides[-1] if switched else sides[-1])
+    if len(set(sides)) < 2:
+        return
+    named: dict[int, Attribution] = {}
+    for span, side in zip(run, sides):
+        attribution = direct.get(span)
+        if attribution is not None and not attribution.continues and attribution.speaker is not None:
+            named.setdefault(side, attribution)
+    speakers = {side: attribution.speaker for side, attribution in named.items()}
+    for side, attribution in named.items():
+        if attribution.addressee is not None:
+            speakers.setdefault(1 - side, attribution.addressee)
+    for span, side in zip(run, sides):
+        attribution = direct.get(span)
+        if side in speakers and (attribution is None or attribution.continues):
+            direct[span] = Attribution(speakers[side], None, continues=True)
 
 
 def _verse(content: str) -> bool:
@@ -455,11 +507,11 @@ def _same_turn(passage: Passage, span: tuple[int, int], direct: dict) -> Attribu
             return Attribution(person, None)
     if same_paragraph:
         nearest = min(same_paragraph, key=lambda q: min(abs(q[0] - end), abs(start - q[1])))
-        return Attribution(direct[nearest].speaker, None)
+        return Attribution(direct[nearest].speaker, None, continues=True)
     if not text[para_start:start].strip() and not text[end:para_end].strip(" 。\t"):
         next_start = len(text) - len(text[para_end:].lstrip())
         following = next((a for (s, _), a in direct.items() if s == next_start), None)
-        return Attribution(following.speaker if following else None, None)
+        return Attribution(following.speaker if following else None, None, continues=True)
     if full_sentence and (not before or before[-1] in cues.SENTENCE_END):
         person = subject_before(passage, start) if before else next_sentence_subject(passage, end)
         if person is None and FIRST_PERSON.search(text, start, end):
