@@ -346,6 +346,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("端上桌，我往妈妈的碟中先拨上三个饺子。妈妈第二个饺子就咬着糖馅，惊喜地叫了起来：“哟！我真的吃到了！”", 0, "妈妈"),
         ("“到镇江几点有车？”一位山东口音的旅客挤过来问。“９时５０分就有游２１５次，双层客车，宽敞舒适速度快。”志愿者流畅热情的回答"
          "得到了围观旅客的称赞。", -1, "志愿者"),
+        # a longer mention that runs into the next word is no fuller name (李鹏祝 of 李鹏祝贺; session 10)
+        ("言谈中，李鹏了解到，延庆县有种反季节蔬菜的优势，很高兴地说：“你们也可以考虑种种葡萄。”他又说：“春节是我们的传统节日，"
+         "节日期间酒的消费量很大。”临别，李鹏祝赵家的生活一天更比一天好，祝赵增老人健康长寿。", -1, "李鹏"),
         # an old person opening a colon clause is the one named with a surname and another title (session 10)
         ("一般四点过一点儿王大爷就会来。果然四点过五分，就看见一位老人推着三轮车进来。我们把经过讲了一遍，老人很不好意思地笑了："
          "“这也算不了什么，我只是心疼那３１个好孩子。”", 0, "王大爷"),

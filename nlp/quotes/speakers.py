@@ -496,7 +496,9 @@ def fullest_name(passage: Passage, person: Span) -> Span:
     this one (谢里夫 -> 纳瓦兹·谢里夫), or, for a surname with an honorific (老吴, 刘大爷), a full
     name with that surname (吴天祥)."""
     people = [e for e in passage.ents if e.label_ == "PER"]
-    fuller = [e for e in people if person.text in e.text and len(e.text) > len(person.text)]
+    # a name is completed before it (谢里夫 -> 纳瓦兹·谢里夫, 小平 -> 邓小平); a longer mention that
+    # goes on after it is the NER running into the next word (李鹏 -> 李鹏祝 of 李鹏祝贺)
+    fuller = [e for e in people if len(e.text) > len(person.text) and (e.text.endswith(person.text) or "·" in e.text and person.text in e.text)]
     honorific = SURNAME_WITH_HONORIFIC.fullmatch(person.text)
     if not fuller and honorific:
         surname = honorific["surname_before"] or honorific["surname_after"]
