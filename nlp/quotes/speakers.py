@@ -106,6 +106,11 @@ LAW = re.compile(
 )
 # A document as the subject (贺词说, 贺信指出) stands for its author when the text names one.
 BOOK = re.compile("(?P<title>《[^》]{1,30}》)(?:上|中|里|一书中|一书)?(?:记载|载|写道|所说)?")
+# a titled text opening the subject, with its article: 《贷款通则》规定, 《华盛顿邮报》去年……时指出,
+# 我国《环境保护法》第三十九条规定, 国务院发布的《道路交通事故处理办法》（以下简称办法）第二十条规定
+TITLED = re.compile(f"(?:我国|[^，。：；《》]{{0,20}}的)?(?P<title>《[^》]{{1,40}}》(?:（[^）]{{1,20}}）)?(?:第{NUMBER}条(?:第{NUMBER}款)?)?)")
+# who may speak after a titled text, for it: 《人民日报》记者, 《求是》杂志评论员
+WRITERS = re.compile("记者|编辑|作者|评论员|社长|主编|总编")
 DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|电文|唁电|来电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
 OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
 
@@ -131,7 +136,7 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
         return None
     if DOCUMENTS.fullmatch(passage.text, start, end):
         return _author(passage, start) or mention(passage, start, end)
-    book = BOOK.fullmatch(passage.text, start, end)
+    book = BOOK.fullmatch(passage.text, start, end) or _titled(passage, start, end)
     if book:  # 《荀子》上说, 《苏州府志》载: the book, marks and all (GUIDELINES: a document speaks)
         return mention(passage, *book.span("title"))
     law = _law(passage, start, end)
@@ -514,6 +519,16 @@ def _titled_otherwise(passage: Passage, person: Span, title: str | None) -> bool
     """馆长李象益 is not the 李教授 he speaks to: a full name under another title is someone else."""
     before = TITLE_AFTER_NAME.search(passage.text, max(0, person.start_char - 8), person.start_char)
     return bool(title and before and before.group() != title)
+
+
+def _titled(passage: Passage, start: int, end: int) -> re.Match | None:
+    """A titled text that opens the subject, when no one named after it speaks for it."""
+    titled = TITLED.match(passage.text, start, end)
+    if titled is None or WRITERS.search(passage.text, titled.end(), end):
+        return None
+    if any(titled.end() <= e.start_char and e.end_char <= end for e in passage.ents if e.label_ == "PER"):
+        return None
+    return titled
 
 
 def _law(passage: Passage, start: int, end: int) -> Span | None:
