@@ -346,6 +346,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("端上桌，我往妈妈的碟中先拨上三个饺子。妈妈第二个饺子就咬着糖馅，惊喜地叫了起来：“哟！我真的吃到了！”", 0, "妈妈"),
         ("“到镇江几点有车？”一位山东口音的旅客挤过来问。“９时５０分就有游２１５次，双层客车，宽敞舒适速度快。”志愿者流畅热情的回答"
          "得到了围观旅客的称赞。", -1, "志愿者"),
+        # words said as the object of a cue end the text (session 10)
+        ("社会主义劳动者。临走，李清林留下５００元钱，说这是“个人的一点心意，暂时解决一下困难。”", 0, "李清林"),
         # an entity running into an adverb before the cue is cut at it (the NER's 贺高声; session 10)
         ("婚礼由营教导员马凡贵主持。小贺高声说：“我一不拜天地，二不拜高堂，今天我一要拜共产党，二要拜解放军。”", 0, "小贺"),
         # a titled text opening the subject speaks, marks and article with it (session 10)

@@ -386,7 +386,7 @@ def _object_of_cue(text: str, addressee: str, start: int, end: int) -> bool:
     term equated (说是“水落石出”), nor a quoted term inside a longer clause (表示对“……”的支持)."""
     size = end - start - 2
     return (
-        text[end : end + 1] in AFTER_SPEECH
+        (end == len(text) or text[end] in AFTER_SPEECH)
         and addressee[-1] not in NAMING_AFTER_OBJECT
         and size >= (6 if addressee[-1] == "是" else 4)
     )
