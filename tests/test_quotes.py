@@ -61,6 +61,15 @@ def test_a_quote_cut_short_at_the_end_of_the_text_runs_to_its_end():
     assert quote_spans("他说：“这是一个问题。\n第二段没有引号。") == []
 
 
+def test_an_opening_mark_typed_for_the_closing_one_closes(jieba_pipeline):
+    # PD train (tuning): “ where ” belongs, after the quote's last sentence, none closing later
+    text = "“我一定要去农村，那里一定有好多课题在等着我们……“赵天衡说。"
+    assert direct(jieba_pipeline, text) == [(text[:-5], "direct", "赵天衡", "说")]
+    # an opening mark after a sentence with its closing mark still to come opens a nested quote
+    text = "他说：“我问：“你来吗？”他没回答。”"
+    assert [text[s:e] for s, e in quote_spans(text)] == [text[3:]]
+
+
 def test_corner_brackets(jieba_pipeline):
     text = "外交部发言人朱邦造说：「中方欢迎这一决定，愿意同各方合作。」"
     assert direct(jieba_pipeline, text) == [("「中方欢迎这一决定，愿意同各方合作。」", "direct", "朱邦造", "说")]

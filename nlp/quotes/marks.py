@@ -63,6 +63,8 @@ def _find_close(text: str, start: int) -> int | None:
             stack.pop()
             if not stack:
                 return i + 1
+        elif _typed_for_close(text, start, i, len(stack)):
+            return i + 1
         elif char in PAIRS and len(stack) < 3:
             stack.append(PAIRS[char])
         elif char in PAIRS.values() and char in stack:
@@ -74,6 +76,14 @@ def _find_close(text: str, start: int) -> int | None:
                 return i + 1
         i += 1
     return None
+
+
+def _typed_for_close(text: str, start: int, i: int, depth: int) -> bool:
+    """An opening mark typed where the closing one belongs: right after the end of a sentence of
+    the quote, with no closing mark left in the paragraph (……在等着我们……“赵天衡说。)."""
+    paragraph_end = text.find("\n", i)
+    rest = text[i + 1 : len(text) if paragraph_end < 0 else paragraph_end]
+    return depth == 1 and text[i] == text[start] and text[i - 1] in "。！？!?…" and PAIRS[text[start]] not in rest
 
 
 def _next_paragraph_reopens(text: str, newline: int, opener: str) -> int | None:
