@@ -174,6 +174,22 @@ def test_a_cue_with_an_aspect_marker_opens_no_reported_clause(jieba_pipeline):
     assert quotes(jieba_pipeline, "首相桥本去年推出了新战略，特别指出了中亚在地缘政治学上的重要意义。") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # PD train (tuning, session 10): a point of view (对……来说), a hearing (这么一说), what is
+        # thought of something (被认为), and 问 inside a word that asks nothing (看望慰问, 来日访问)
+        "读书与写作，对作家来说，应如鸟之两翼，不可偏废。",
+        "一屋子人听记者这么一说，全笑了。",
+        "有不少人从一些重要岗位上下来后，大胆从事那些被认为是“丢人现眼”的活儿，取得了成功。",
+        "参观工厂结束后，李鹏又来到工厂退休职工郭树范和闫戌麟家看望慰问，向他们拜年。",
+        "今年是中日和平友好条约缔结２０周年，江泽民主席年内将来日访问，这是中国国家元首首次访问日本。",
+    ],
+)
+def test_words_of_saying_that_report_no_one_s_words(jieba_pipeline, text):
+    assert quotes(jieba_pipeline, text) == []
+
+
 def test_indirect_speech_runs_to_the_end_of_the_sentence(jieba_pipeline):
     text = "管风良表示，昆山高新区将继续发扬优良传统，在新征程上勇担使命。今年是开局之年。"
     assert quotes(jieba_pipeline, text) == [

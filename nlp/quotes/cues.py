@@ -18,8 +18,12 @@ ADVERBS = "也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|特别|�
 # 说 after these is a discourse phrase, no one's speech: 可以说, 也就是说, 具体说, 俗话说 (a proverb).
 DISCOURSE_SAY = re.compile(
     "(?:可以|应当|应该|也就是|这就是|就是|具体|具体地|总的来|一般来|一般地|老实|坦率地|换句话|确切地|严格地|比如|"
-    "俗话|常言|老话|不用|所以|因而|因此|再|反过来|相对来|客观地|总体上|实事求是地|不客气地|毫不夸张地)$"
+    "俗话|常言|老话|不用|所以|因而|因此|再|反过来|相对来|客观地|总体上|实事求是地|不客气地|毫不夸张地|这么一|这样一|那么一)$"
 )
+# 对作家来说, 对于初中孩子来说: a point of view, no one's speech (but 站起来说 is)
+FOR_SOMEONE = re.compile("(?:对|对于|就)[^，。：；“”]{1,20}来$")
+# 问 inside a word that asks nothing: 慰问, 访问, 顾问, 学问
+NOT_ASKING_BEFORE = set("慰访顾学疑审拷责")
 # 称 is a naming verb in these words, not a verb of saying.
 NAMING_BEFORE_CHENG = set("被号堪俗简昵人统自誉或并素通泛名")
 
@@ -71,6 +75,13 @@ def is_not_a_cue(text: str, cue_start: int, cue: str) -> bool:
     dateline's 报道 (新华社记者李佩报道：), which reports, where 据上海一家报纸报道， attributes."""
     if cue == "称":
         return cue_start > 0 and text[cue_start - 1] in NAMING_BEFORE_CHENG
+    if cue == "问":
+        return cue_start > 0 and text[cue_start - 1] in NOT_ASKING_BEFORE
+    if text[max(0, cue_start - 2) : cue_start].endswith(("被", "被人")):
+        return True  # 被认为, 被人认为: what is thought of something, no one's words
     if cue == "报道":  # and 的专题报道， is a noun
         return "记者" in text[max(0, cue_start - DATELINE_CHARS) : cue_start] or "的" in text[max(0, cue_start - 3) : cue_start]
-    return cue in ("说", "讲") and DISCOURSE_SAY.search(text, max(0, cue_start - 4), cue_start) is not None
+    return cue in ("说", "讲") and (
+        DISCOURSE_SAY.search(text, max(0, cue_start - 4), cue_start) is not None
+        or FOR_SOMEONE.search(text, max(0, cue_start - 24), cue_start) is not None
+    )
