@@ -184,10 +184,18 @@ def test_a_cue_with_an_aspect_marker_opens_no_reported_clause(jieba_pipeline):
         "有不少人从一些重要岗位上下来后，大胆从事那些被认为是“丢人现眼”的活儿，取得了成功。",
         "参观工厂结束后，李鹏又来到工厂退休职工郭树范和闫戌麟家看望慰问，向他们拜年。",
         "今年是中日和平友好条约缔结２０周年，江泽民主席年内将来日访问，这是中国国家元首首次访问日本。",
+        # what a fact shows (这些数字都表明), where a country's 表明 is its words
+        "１９９７年前１０个月英国对中国出口同比增长２０％。这些数字都表明中英经济伙伴关系正在逐步建立起来。",
     ],
 )
 def test_words_of_saying_that_report_no_one_s_words(jieba_pipeline, text):
     assert quotes(jieba_pipeline, text) == []
+
+
+def test_a_country_shows_in_words(jieba_pipeline):
+    # PD dev: 美国还表明， is the country's statement, though a fact's 表明 is none
+    text = "美国承诺对波罗的海三国的独立给予支持。美国还表明，波罗的海三国在条件成熟时加入北约“有利于欧洲的稳定和安全”。"
+    assert [(kind, speaker) for _, kind, speaker, _ in quotes(jieba_pipeline, text)] == [("indirect", "美国"), ("direct", "美国")]
 
 
 def test_indirect_speech_runs_to_the_end_of_the_sentence(jieba_pipeline):

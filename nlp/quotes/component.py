@@ -72,6 +72,8 @@ NOT_SPEECH_COLON = re.compile(
     r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
 )
 
+# cues that a fact may be the subject of as well as a person
+SHOWING_CUES = {"表明", "证实", "说明"}
 # cues of a question, whose object is the one asked
 QUESTION_CUES = {"问", "问道", "追问", "询问", "反问", "质问"}
 # a proverb's or couplet's lines and their length in characters
@@ -279,8 +281,8 @@ class QuoteFinder:
             if attribution is None:
                 subject_start = clause_start(text, cue_start, self.max_subject_chars)
                 speaker = find_speaker(passage, subject_start, cue_start)
-                if speaker is None:
-                    continue
+                if speaker is None or (text[cue_start:cue_end] in SHOWING_CUES and not (may_speak(speaker) or _a_place(passage, speaker))):
+                    continue  # 这些数字都表明, 智商测试表明: what a fact shows (美国还表明 is a country speaking)
                 attribution = Attribution(speaker, mention(passage, cue_start, cue_end))
             content_start = match.end()
             content_end = _sentence_end(text, content_start)
@@ -293,6 +295,10 @@ class QuoteFinder:
             if content_end - content_start >= 4:
                 found[(content_start, content_end)] = attribution
         return found
+
+
+def _a_place(passage: Passage, mention: Span | Mention) -> bool:
+    return any(e.label_ == "LOC" and (e.start_char, e.end_char) == (mention.start_char, mention.end_char) for e in passage.ents)
 
 
 def _ascribed(passage: Passage, start: int, end: int) -> Attribution | None:
