@@ -217,7 +217,10 @@ def ascribed_after(passage: Passage, end: int) -> Span | None:
     after = lead.end()
     clause_end = _clause_end(text, after, MAX_DESCRIPTION * 2)
     person = next((e for e in passage.ents if e.label_ == "PER" and after <= e.start_char < clause_end), None)
-    if person is None or _verb_in(text, after, person.start_char):  # 这是记者采访李先生时: not his words
+    if person is None:  # “……”这是一位同行在参观过上述两所学校后发出的: a description never named
+        described = _description(passage, after, clause_end)
+        return described if described is not None and described.text.startswith(tuple(DETERMINERS)) else None
+    if _verb_in(text, after, person.start_char):  # 这是记者采访李先生时: not his words
         return None
     return fullest_name(passage, person)
 
