@@ -95,6 +95,8 @@ def test_terms_names_and_slogans_are_not_speech(jieba_pipeline, seed_text):
         "第三，欧洲大型企业集团依然对亚洲前景充满信心。欧洲“空中客车”飞机制造公司负责人不久前曾说，在亚洲今年的订货将减少。",
         "重庆１月９日电新华社记者李佩、本报记者李维平报道：“中日长江水利环境经济技术研讨会”８日在重庆举行。",
         "十五大提出了面向２１世纪促进祖国和平统一的任务，重申了“和平统一，一国两制”方针和发展两岸关系、促进祖国和平统一进程的八项主张。",
+        # what a cue's object before a colon is called: a strategy, a slogan (dev split; session 10)
+        "嘉兴市委、市政府抓住了这一历史机遇，提出了跨世纪发展的总体战略：“接轨上海、开发乍浦、三沿并举、联动发展。”确定了总体建设目标。",
         # a proverb or couplet standing alone, no one saying it (session 10)
         "建国后一直没有摆脱困境，到１９８７年，全村人均收入只有１７０元。“鸟无头雁难飞远，班子不强业难成。”１９８８年，新一届党支部组成。",
         "“庄稼一枝花，全靠肥当家。”农家肥虽然脏、臭，但它含有氮、磷、钾、钙。",

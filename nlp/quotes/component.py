@@ -170,6 +170,8 @@ class QuoteFinder:
             match = None  # 分析了“没有发现就没有新闻”、“从哪里发现新闻”: objects in a list are topics
         if match is not None and _shown_attitude(text, start, end):
             match = None
+        if match is not None and match["punct"] in ("：", ":") and NOT_SPEECH_COLON.search(match["addressee"]):
+            match = None  # 提出了跨世纪发展的总体战略：“接轨上海、开发乍浦”: what the cue's object is called
         if match is not None and not cues.is_not_a_cue(text, match.start("cue"), match["cue"]):
             closes_sentence = text[end - 2 : end - 1] in cues.SENTENCE_END  # 说：“恭喜发财！”我国……
             if follows and follows not in AFTER_SPEECH and not closes_sentence and not (match["punct"] and _reads_as_speech(text, start, end)):
