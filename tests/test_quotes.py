@@ -379,6 +379,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # before the speaker of another quote of the paragraph (session 10)
         ("因为她的名气，社会上经常有人鼓动她干这样那样的事，都被她拒绝了。“看到一些老干部挡不住诱惑，非常痛心。”但是，梁军还是挤时间干了"
          "一些自己喜欢的事。她现在是哈尔滨市农机学会名誉理事长，她还参加了哈尔滨女劳模合唱团。“唱起过去的老歌，会觉得自己还不老。”", -1, "梁军"),
+        # 职工 and 壮汉 are nouns for people (dev split and tuning; session 10)
+        ("民营企业富临集团欲收购破产的经纬编织厂。职工闻讯后，不仅不领情，反而集体到市政府抗议，理由是：“我们国企职工怎么能给个体户干活？”",
+         0, "职工"),
+        ("左侧茶厅闪出一个小伙：“春姑姐，再加两杯龙井。”右侧茶厅出来一位壮汉：“春姑娘，再加一瓶茅台、两盘卤菜。”", -1, "一位壮汉"),
         # an adjective or a numeral after a person noun is no part of the description (session 10)
         ("端上桌，我往妈妈的碟中先拨上三个饺子。妈妈第二个饺子就咬着糖馅，惊喜地叫了起来：“哟！我真的吃到了！”", 0, "妈妈"),
         ("“到镇江几点有车？”一位山东口音的旅客挤过来问。“９时５０分就有游２１５次，双层客车，宽敞舒适速度快。”志愿者流畅热情的回答"

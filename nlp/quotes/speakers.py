@@ -88,7 +88,7 @@ DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那
 MAX_DESCRIPTION = 16
 LEDE_CLAUSES = 2  # clauses of the sentence after a paragraph's opening quote that may name its speaker
 # Last characters of nouns for people: 小伙子, 村民, 老人, 工人, 爷爷, 姑娘, 茶客, 司机, 代表.
-PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表友生师傅")
+PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表友生师傅工汉")
 REPORTERS = {"记者", "笔者", "本报记者"}
 # A description pointing back at someone just named: 这位老人, 这名少年 (not 一位, which introduces).
 ASCRIBED = re.compile("[。，]?这是")  # “……”这是李纪周在……说的: the lede ascribes the words after them
@@ -565,8 +565,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     kept = length = 0
     for i, pair in enumerate(pairs):
         inside = pair.word == "、" or (relative and any(p.word == "的" for p in pairs[i + 1 : i + 4]))
-        # jieba tags some as idioms (发言人/l, 中年男人/l), some as times (青年/t)
-        is_title = pair.word in TITLE_SET or pair.word in YOUTH or (pair.flag == "l" and pair.word[-1] in PERSON_NOUN_ENDS)
+        # jieba tags some as idioms (发言人/l, 中年男人/l), some as times (青年/t, 壮汉/t)
+        is_title = pair.word in TITLE_SET or pair.word in YOUTH or (pair.flag in ("l", "t") and pair.word[-1] in PERSON_NOUN_ENDS)
         if pair.word == "们" and kept and kept == length:
             length = kept = length + 1  # the plural of the head: 队员们
             continue
