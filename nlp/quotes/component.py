@@ -193,7 +193,9 @@ class QuoteFinder:
                 # 本报讯记者盖金东报道：“……”这是李纪周在……: the reporter reports the words of another
                 # (报道：“中日长江水利环境经济技术研讨会”８日在重庆举行: a name, no words)
                 return Attribution(ascribed_after(passage, end), None) if _reads_as_speech(text, start, end) else None
-            if subject_start < start - 1 and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
+            # a short quote going on into its sentence is a term: 这一事件警示我们：“扫黄打非”，荡涤……
+            term = not _clause_long(text, start, end) and text[end - 2] not in SPEECH_PUNCT and text[end : end + 1] not in SENTENCE_CLOSE | {"（", "("}
+            if subject_start < start - 1 and not term and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
                 # 忽听身后传来呼救声：“……”: a voice heard, whose speaker the sentence does not give
                 heard = HEARD_VOICE.search(text, subject_start, start - 1) is not None
                 speaker = words_owner(passage, subject_start, start - 1) or find_speaker(passage, subject_start, start - 1, search_back=not heard)
