@@ -113,8 +113,6 @@ TITLED = re.compile(f"(?:我国|[^，。：；《》]{{0,20}}的)?(?P<title>《[
 WRITERS = re.compile("记者|编辑|作者|评论员|社长|主编|总编")
 DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|电文|唁电|来电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
 OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
-
-
 # 林遵将军的这句话：, 歌德的一句话：: the words quoted are the owner's, whoever recalls them
 OWNED_WORDS = re.compile("的(?:这|那|一)?[句番段]?话$")
 
@@ -209,7 +207,8 @@ def subject_after(passage: Passage, end: int) -> Span | None:
 
 def ascribed_after(passage: Passage, end: int) -> Span | None:
     """The person a news lede ascribes the quote to after it: “……”这是公安部副部长李纪周在……
-    (the first person of the clause after 这是, titles or a description before the name allowed)."""
+    (the first person of the clause after 这是, titles or a description before the name allowed),
+    or the description it names when it names no one (这是一位同行……发出的感叹)."""
     text = passage.text
     lead = ASCRIBED.match(text, end)
     if lead is None:
@@ -234,8 +233,9 @@ def _clause_end(text: str, start: int, limit: int) -> int:
 
 
 def subject_before(passage: Passage, start: int) -> Span | None:
-    """The person the sentence before START opens with (……的梁军从……离休了。“……”): a quoted
-    sentence standing alone after it continues that person's turn."""
+    """The person the sentence before START opens with (……的梁军从……离休了。“……”), by name
+    or by a pronoun opening one of its clauses (……，但他没有妥协。“……”): a quoted sentence
+    standing alone after it continues that person's turn."""
     text = passage.text
     sentence_end = start
     while sentence_end > 0 and text[sentence_end - 1].isspace():
@@ -418,9 +418,10 @@ def _kin_of(passage: Passage, pronoun: re.Match) -> Span | Mention | None:
 
 
 def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
-    """The person a pronoun stands for: the last person named before it, unless its own sentence
-    or the one before opens with a name the NER missed and jieba knows (高国珠听了很生气，他说 ->
-    高国珠; 何长工曾多次要求……。他指示 -> 何长工)."""
+    """The person a pronoun stands for: the last person named before it, unless that person is
+    the one met or spoken to, or the pronoun opens its sentence and the person stood in an earlier
+    one (then the subject of that sentence), or its own sentence or the one before opens with a
+    name the NER missed and jieba knows (高国珠听了很生气，他说 -> 高国珠; 何长工曾多次要求……。他指示 -> 何长工)."""
     person = resolve_person(passage, pronoun_start)
     sentence_start = _sentence_start(passage.text, pronoun_start)
     opens = not passage.text[sentence_start:pronoun_start].strip()
@@ -629,7 +630,7 @@ def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
     if lead:
         start = lead.end()
     cut = _trailing_start(text, start, end)
-    # but an entity running into an adverb is the NER's error (贺高声 of 小贺高声说)
+    # an entity running into a plain adverb is the NER's error (贺高声 of 小贺高声说)
     manner = "地" in text[cut:end]
     entity_ends = [e.end_char for e in passage.ents if manner and start <= e.start_char <= cut < e.end_char <= end]
     end = max([cut, *entity_ends])
