@@ -439,8 +439,8 @@ def _adjacent_runs(text: str, marks: list[tuple[int, int]]) -> list[list[tuple[i
 
 
 def _take_turns(text: str, run: list[tuple[int, int]], direct: dict[tuple[int, int], Attribution]) -> None:
-    """A dialogue with no cues: a quote after a question is the answer of the one asked, and a
-    question after an answer is the asker's again (“大嫂，电费多少钱１度？”“７角多。”“满意不满意？”
+    """A dialogue with no cues: a quote after a question that asks nothing is the answer of the one
+    asked, and a question after an answer is the asker's again (“大嫂，电费多少钱１度？”“７角多。”“满意不满意？”
     “满意，满意。”这位家庭主妇……). Each side speaks as its one quote with words next to it names it,
     or, for the side never named, as the question's cue names the one asked; a short answer next to
     a question of speech is speech too."""
@@ -451,7 +451,8 @@ def _take_turns(text: str, run: list[tuple[int, int]], direct: dict[tuple[int, i
         return
     sides, switched = [0], False
     for previous, current in zip(run, run[1:]):
-        switched = asks(previous) or (switched and asks(current))
+        # two questions in a row are one asker's (姜春云问主人：“……够不够？”“……准备好了吗？”)
+        switched = (asks(previous) and not asks(current)) or (switched and asks(current))
         sides.append(1 - sides[-1] if switched else sides[-1])
     if len(set(sides)) < 2:
         return
