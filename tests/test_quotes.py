@@ -95,6 +95,9 @@ def test_terms_names_and_slogans_are_not_speech(jieba_pipeline, seed_text):
         "第三，欧洲大型企业集团依然对亚洲前景充满信心。欧洲“空中客车”飞机制造公司负责人不久前曾说，在亚洲今年的订货将减少。",
         "重庆１月９日电新华社记者李佩、本报记者李维平报道：“中日长江水利环境经济技术研讨会”８日在重庆举行。",
         "十五大提出了面向２１世纪促进祖国和平统一的任务，重申了“和平统一，一国两制”方针和发展两岸关系、促进祖国和平统一进程的八项主张。",
+        # a colon clause that speaks of slogans or folk sayings introduces them (tuning; session 10)
+        "在邱县城乡，史增海从实践提出的一些标语口号已成为人们的共识：“少坐着说，多站着干”，“大事要抓住，小事要肯干”。",
+        "我们江南农村流传着：“廿三送灶，廿四掸烟尘，廿五牵磨，廿六蒸糕”的习俗。",
         # a short quote after a colon going on into its sentence is a term (tuning; session 10)
         "这是对人人喊打的社会丑恶现象的血泪控诉。这一事件警示我们：“扫黄打非”，荡涤一切污泥浊水，必须加大力度。",
         # what a cue's object before a colon is called: a strategy, a slogan (dev split; session 10)

@@ -72,6 +72,9 @@ NOT_SPEECH_COLON = re.compile(
     r"第[一二三四五六七八九十百\d０-９]+[项条款])$"
 )
 
+# a colon clause that speaks of slogans or folk sayings introduces them, not words said
+# (……提出的一些标语口号已成为人们的共识：“少坐着说，多站着干”; 我们江南农村流传着：“……”)
+SAYINGS = re.compile("标语|口号|歌谣|民谣|顺口溜|谚语|俗语|流传")
 # cues that a fact may be the subject of as well as a person
 SHOWING_CUES = {"表明", "证实", "说明"}
 # cues of a question, whose object is the one asked
@@ -195,7 +198,8 @@ class QuoteFinder:
                 return Attribution(ascribed_after(passage, end), None) if _reads_as_speech(text, start, end) else None
             # a short quote going on into its sentence is a term: 这一事件警示我们：“扫黄打非”，荡涤……
             term = not _clause_long(text, start, end) and text[end - 2] not in SPEECH_PUNCT and text[end : end + 1] not in SENTENCE_CLOSE | {"（", "("}
-            if subject_start < start - 1 and not term and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
+            named_saying = SAYINGS.search(text, subject_start, start - 1) is not None
+            if subject_start < start - 1 and not term and not named_saying and not NOT_SPEECH_COLON.search(text, subject_start, start - 1):
                 # 忽听身后传来呼救声：“……”: a voice heard, whose speaker the sentence does not give
                 heard = HEARD_VOICE.search(text, subject_start, start - 1) is not None
                 speaker = words_owner(passage, subject_start, start - 1) or find_speaker(passage, subject_start, start - 1, search_back=not heard)
