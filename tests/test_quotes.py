@@ -481,6 +481,12 @@ def test_a_dialogue_with_no_cues_takes_turns(jieba_pipeline):
     assert [speaker for *_, speaker, _ in direct(jieba_pipeline, text)][:2] == ["姜春云"] * 2
 
 
+def test_a_word_before_an_aspect_marker_is_a_verb_whatever_its_tag(jieba_pipeline):
+    # PD train (third blind sample of session 10): jieba tags 呼唤 a name; 着 makes it a verb
+    text = "战友们摆放上他们用过的洗漱用具，呼唤着他们的名字：“好兄弟，让我们哥儿几个陪着你们度过除夕夜。”"
+    assert direct(jieba_pipeline, text)[0][2] != "呼唤"
+
+
 def test_a_quote_ending_reported_speech_is_the_speaker_s_words(jieba_pipeline):
     # PD train (tuning): jieba tags 统一指挥 a set phrase, not a verb
     text = "毛泽东说，在朝鲜境内作战，“由中国周恩来统一指挥”。在５０年代，他协同毛泽东筹划国防建设。"

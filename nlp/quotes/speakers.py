@@ -572,9 +572,9 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
             length = kept = length + 1  # the plural of the head: 队员们
             continue
         if pair.flag in ASPECT and not inside:
-            if kept:
+            if kept and kept < length:
                 break  # 歹徒慌了: the head came before the verb
-            return None  # 红着脸: a verb phrase, no noun phrase
+            return None  # 红着脸, 呼唤(nr)着: a verb phrase, whatever jieba tagged its verb, no noun phrase
         if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title and pair.word not in DETERMINERS:
             break
         if kept and pair.flag.startswith("d") and not inside:
