@@ -467,7 +467,8 @@ def _opening_name(passage: Passage, start: int, end: int) -> Span | Mention | No
 
 def _anaphoric(passage: Passage, start: int, end: int) -> Span | None:
     """这位乌兹别克族汉子 after 他是教师塔吉耶夫。: an anaphoric description stands for the person
-    named in the sentence before or its own (QUOTE_CONVENTIONS: the fullest name of the referent)."""
+    named in the sentence before or its own (QUOTE_CONVENTIONS: the fullest name of the referent),
+    unless the text introduced it unnamed (一位女工……。这位女工说), when it stays the speaker."""
     anaphoric = ANAPHORIC.match(passage.text, start, end)
     if not anaphoric:
         return None
@@ -475,6 +476,9 @@ def _anaphoric(passage: Passage, start: int, end: int) -> Span | None:
         surnamed = re.search(f"[{HONORIFIC_SURNAMES}](?:{ELDER_TITLES})", passage.text)
         if surnamed:
             return mention(passage, *surnamed.span())
+    head = passage.text[anaphoric.end() : end]
+    if head and re.search(f"[一两][位名个]{re.escape(head)}", passage.text[:start]):
+        return None  # 一位女工正麻利地……。这位女工说: the one introduced, never named
     previous_start = _sentence_start(passage.text, max(0, _sentence_start(passage.text, start) - 1))
     recent = [e for e in passage.ents if e.label_ == "PER" and len(e.text) > 1 and previous_start <= e.start_char and e.end_char <= start]
     return fullest_name(passage, recent[-1]) if recent else None
