@@ -373,6 +373,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # 某某的这句话： quotes the owner of the words, not the one recalling them (session 10)
         ("车间里的人还不知道她的身世。她常提起的倒是林遵将军的这句话：“父亲是父亲，你是你，你的路要自己走。”", 0, "林遵"),
         ("写到这里，我想起歌德的一句话：“在每一个艺术家身上都应有一颗勇敢的种子，没有它，就不能设想会有才能。”", 0, "歌德"),
+        # 人们 found in an earlier clause is no source either (fourth blind sample; session 10)
+        ("低温天气会持续到本周末，因此，人们在路上或在办公室碰到熟人后，都会关切地问一句：“你家来电了吗？”", 0, None),
         # 声言 is a verb of saying (fourth blind sample; session 10)
         ("近些年，影视“清宫戏”勃兴。一家刊物声言：“观众在最初的好奇和专注之后，已经渐渐转入冷淡。”", 0, "一家刊物"),
         # 这位女工 is the 一位女工 the text introduced and never named (third blind sample; session 10)

@@ -156,7 +156,7 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
         if sentence_start < start:
             # 一位车站工作人员走了过来，问清情况后对我说: the subject of an earlier clause; a person
             # is the sentence's first, a description opens the nearest clause that has one
-            return _named_speaker(passage, sentence_start, start) or next(
+            earlier = _named_speaker(passage, sentence_start, start) or next(
                 filter(None, (
                     _description(passage, *region) or _relative_head(passage, *region)
                     for region in (
@@ -166,6 +166,8 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
                 )),
                 None,
             )
+            # 人们……，都会关切地问一句：: people at large, no source
+            return None if earlier is not None and NO_SOURCE.fullmatch(earlier.text) else earlier
     return None
 
 
