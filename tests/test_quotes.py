@@ -373,6 +373,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # 某某的这句话： quotes the owner of the words, not the one recalling them (session 10)
         ("车间里的人还不知道她的身世。她常提起的倒是林遵将军的这句话：“父亲是父亲，你是你，你的路要自己走。”", 0, "林遵"),
         ("写到这里，我想起歌德的一句话：“在每一个艺术家身上都应有一颗勇敢的种子，没有它，就不能设想会有才能。”", 0, "歌德"),
+        # a pronoun never stands for the one its clause names as spoken to (fourth blind sample; session 10)
+        ("大年初三，他去找上高中时比他低一届的同学张祖德。张祖德因家境贫寒，产生了放弃继续升学的念头。他对张祖德说："
+         "“我现在有工资了，可以帮助你了，你一定要好好读，考上去！”", 0, "他"),
         # 人们 found in an earlier clause is no source either (fourth blind sample; session 10)
         ("低温天气会持续到本周末，因此，人们在路上或在办公室碰到熟人后，都会关切地问一句：“你家来电了吗？”", 0, None),
         # 声言 is a verb of saying (fourth blind sample; session 10)

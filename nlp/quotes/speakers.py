@@ -425,6 +425,8 @@ def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
     one (then the subject of that sentence), or its own sentence or the one before opens with a
     name the NER missed and jieba knows (高国珠听了很生气，他说 -> 高国珠; 何长工曾多次要求……。他指示 -> 何长工)."""
     person = resolve_person(passage, pronoun_start)
+    if person is not None and person.text in _named_with(passage, pronoun_start):
+        return None  # 他对张祖德说: not 张祖德, whom he speaks to
     sentence_start = _sentence_start(passage.text, pronoun_start)
     opens = not passage.text[sentence_start:pronoun_start].strip()
     if person is not None and (
@@ -443,6 +445,12 @@ def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
         if person is None or person.end_char <= previous_start:
             opening = _opening_name(passage, previous_start, sentence_start)
     return opening or person
+
+
+def _named_with(passage: Passage, pronoun_start: int) -> set[str]:
+    """The people named in the pronoun's own clause after it: never the pronoun's referent."""
+    clause_end = _clause_end(passage.text, pronoun_start, MAX_DESCRIPTION * 2)
+    return {e.text for e in passage.ents if e.label_ == "PER" and pronoun_start < e.start_char and e.end_char <= clause_end}
 
 
 def _subject_of(passage: Passage, companion: Span) -> Span | Mention | None:
