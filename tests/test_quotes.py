@@ -373,6 +373,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # 某某的这句话： quotes the owner of the words, not the one recalling them (session 10)
         ("车间里的人还不知道她的身世。她常提起的倒是林遵将军的这句话：“父亲是父亲，你是你，你的路要自己走。”", 0, "林遵"),
         ("写到这里，我想起歌德的一句话：“在每一个艺术家身上都应有一颗勇敢的种子，没有它，就不能设想会有才能。”", 0, "歌德"),
+        # a thing opening the cue's clause is no speaker when a person opens the sentence (session 10)
+        ("童志成点燃一支烟，重重地吸了一口，顺势用夹着烟的右手往珠江口一艘大货轮指了指说：“我是来送行的，送五百台珠江钢琴去德国波恩落户。”",
+         0, "童志成"),
+        ("有一天，邓颖超大姐抱着个男孩子，童小鹏正好遇上，就抢拍了一张照片。周公借此，题诗一首：“大乐天抱小乐天，嘻嘻哈哈乐一天。”", 0, "周公"),
         # a pronoun never stands for the one its clause names as spoken to (fourth blind sample; session 10)
         ("大年初三，他去找上高中时比他低一届的同学张祖德。张祖德因家境贫寒，产生了放弃继续升学的念头。他对张祖德说："
          "“我现在有工资了，可以帮助你了，你一定要好好读，考上去！”", 0, "他"),

@@ -149,6 +149,10 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
             or _description(passage, start, end) or _relative_head(passage, start, end)
             or _organisation(passage, start, end) or _bare_name(passage, start, end)
         )
+        if speaker is not None and not speaker.label_ and not names_people(speaker) and search_back:
+            # 童志成……，顺势用夹着烟的右手……指了指说: a thing opening the clause is no speaker when a
+            # person opens the sentence
+            speaker = sentence_subject(passage, start) or speaker
         if speaker is not None:
             return speaker
     if search_back:
