@@ -128,7 +128,8 @@ class Passage:
 
 
 def find_speaker(passage: Passage, start: int, end: int, search_back: bool = True) -> Span | None:
-    """The speaker mentioned in the subject region passage.text[start:end]."""
+    """The speaker mentioned in the subject region passage.text[start:end], else (SEARCH_BACK) in
+    an earlier clause of its sentence."""
     start, end = _trim(passage, start, end)
     if NO_SOURCE.fullmatch(passage.text, start, end):
         return None
@@ -427,7 +428,8 @@ def _antecedent(passage: Passage, pronoun_start: int) -> Span | Mention | None:
     """The person a pronoun stands for: the last person named before it, unless that person is
     the one met or spoken to, or the pronoun opens its sentence and the person stood in an earlier
     one (then the subject of that sentence), or its own sentence or the one before opens with a
-    name the NER missed and jieba knows (高国珠听了很生气，他说 -> 高国珠; 何长工曾多次要求……。他指示 -> 何长工)."""
+    name the NER missed and jieba knows (高国珠听了很生气，他说 -> 高国珠; 何长工曾多次要求……。他指示 -> 何长工);
+    never a person its own clause names after it (他对张祖德说: none)."""
     person = resolve_person(passage, pronoun_start)
     if person is not None and person.text in _named_with(passage, pronoun_start):
         return None  # 他对张祖德说: not 张祖德, whom he speaks to
