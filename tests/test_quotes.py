@@ -380,6 +380,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # a pronoun never stands for the one its clause names as spoken to (fourth blind sample; session 10)
         ("大年初三，他去找上高中时比他低一届的同学张祖德。张祖德因家境贫寒，产生了放弃继续升学的念头。他对张祖德说："
          "“我现在有工资了，可以帮助你了，你一定要好好读，考上去！”", 0, "他"),
+        # all who say it: the people joined to the speaker before the cue (tuning; session 10)
+        ("姜春云又问：“长大想不想当解放军？”朱亚男和同学们齐声回答：“想！”", -1, "朱亚男和同学们"),
+        ("平时孩子们没有什么好吃的。我和妻子轻轻地拍拍他们：“起来，起来，起来吃肉丝面！”", 0, "我和妻子"),
         # 人们 found in an earlier clause is no source either (fourth blind sample; session 10)
         ("低温天气会持续到本周末，因此，人们在路上或在办公室碰到熟人后，都会关切地问一句：“你家来电了吗？”", 0, None),
         # 声言 is a verb of saying (fourth blind sample; session 10)

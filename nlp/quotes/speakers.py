@@ -44,7 +44,7 @@ MANNER_AT = re.compile(MANNER)
 # what a manner word can open with: a degree (无比感激地) or the face or voice it shows in (神色凝重地)
 MANNER_LEAD = re.compile("(?:十分|非常|无比|很|特别|格外|极为|极其|更加|颇为|有些|有点|神色|神情|表情|面色|脸色|语气|口气|语调)$")
 TRAILING = re.compile(
-    r"(?:(?:对|向|跟|给|(?<![合共协相等陪伙如一不])同(?![学志事伴行乡胞龄类样时期]))[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文|来信|连连|连声|连忙|连|在[^，。：]{1,20}?(?:中|上|里|下|前|旁)|这样|这么|如此|(?:一)?边[\u4e00-\u9fff]{1,4}?(?:一)?边)+$"
+    r"(?:(?:对|向|跟|给|(?<![合共协相等陪伙如一不])同(?![学志事伴行乡胞龄类样时期]))[^，。：]{1,15}?|" + MANNER + "|大声|高声|小声|轻声|" + TIME + "|也|还|又|都|则|就|便|曾|曾经|再次|一再|多次|同时|进一步|明确|反复|更|却|只是|一直|仍然|仍|依然|始终|总是|早就|特别|撰文|来信|连连|连声|连忙|连|齐声|在[^，。：]{1,20}?(?:中|上|里|下|前|旁)|这样|这么|如此|(?:一)?边[\u4e00-\u9fff]{1,4}?(?:一)?边)+$"
 )
 # Titles that stand before a name; one-character ones (总, 董) are also surnames: 董建华 is no 董 + 建华.
 TITLES = "|".join(t for t in TITLE_WORDS.split("|") if len(t) > 1 and t not in ("先生", "女士", "小姐", "同志"))
@@ -67,6 +67,8 @@ TITLE_SET = frozenset(TITLES.split("|"))
 ADDRESSEE = re.compile("对|向|跟|给|问|同")
 # before a person met, spoken to or acted on, who is not the subject (与普里马科夫会谈, 对关治瀛……欣赏)
 COMPANION = set("与对向跟给同和")
+# what joins two who speak together: 朱亚男和同学们, 该户主及其亲戚, 柳欣、朱光华等人
+CONJUNCTION = re.compile("和|与|及其|以及|及|、")
 # Two people who say it together: 赵化勇和晚会总策划邹友开
 JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))?")
 # Subjects that name no source: the speaker is null, not a guess.
@@ -155,7 +157,7 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
             # person opens the sentence
             speaker = sentence_subject(passage, start) or speaker
         if speaker is not None:
-            return speaker
+            return _with_joined(passage, speaker, end)
     if search_back:
         sentence_start = _sentence_start(passage.text, start)
         if sentence_start < start:
@@ -174,6 +176,18 @@ def find_speaker(passage: Passage, start: int, end: int, search_back: bool = Tru
             # 人们……，都会关切地问一句：: people at large, no source
             return None if earlier is not None and NO_SOURCE.fullmatch(earlier.text) else earlier
     return None
+
+
+def _with_joined(passage: Passage, speaker: Span | Mention, end: int) -> Span | Mention:
+    """The speaker with the people joined to it before the cue: 朱亚男和同学们齐声回答,
+    冯惠芳和同事李文……唤着, 该户主及其亲戚……说 (QUOTE_CONVENTIONS: all who say it)."""
+    joined = CONJUNCTION.match(passage.text, speaker.end_char, end)
+    if joined is None:
+        return speaker
+    other = _description(passage, joined.end(), end)
+    if other is None or not (other.label_ == "PER" or names_people(other) or other.text.endswith(("们", "等人"))):
+        return speaker
+    return mention(passage, speaker.start_char, other.end_char) or speaker
 
 
 def words_owner(passage: Passage, start: int, end: int) -> Span | None:
