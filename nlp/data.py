@@ -134,15 +134,11 @@ def pd_paragraph(line: str) -> tuple[str | None, str, list[list[int]], list[dict
     paragraph_id = None
     if items and PD_PARAGRAPH_ID.match(items[0]):
         paragraph_id = items.pop(0).rpartition("/")[0]
-    # a compound closes with its tag after a bracket (中央/n]nt): a word that merely starts with
-    # "[" and has no such closing after it is a word, and so is "[" itself ([/w), whose word is
-    # empty once the bracket is taken off ([//x opens a compound of the word "/")
-    closings = [i for i, item in enumerate(items) if "]" in item.rpartition("/")[2]]
+    openers = _compound_openers(items)
     text, tokens, entities = "", [], []
     previous_person, compound_start = False, None
     for i, item in enumerate(items):
-        # compounds do not nest: inside one, a leading "[" is the word's own (0[0 as [0/x  [0/x]nr)
-        if item.startswith("[") and compound_start is None and item[1:].rpartition("/")[0] and closings and closings[-1] >= i:
+        if i in openers:
             item, compound_start = item[1:], len(text)
         word, _, tag = item.rpartition("/")
         tag, _, compound_tag = tag.partition("]")
@@ -161,6 +157,24 @@ def pd_paragraph(line: str) -> tuple[str | None, str, list[list[int]], list[dict
                 entities.append({"start": compound_start, "end": end, "label": PD_LABELS[compound_tag]})
             previous_person, compound_start = False, None
     return paragraph_id, text, tokens, entities
+
+
+def _compound_openers(items: list[str]) -> set[int]:
+    """Where the bracketed compounds of a line open. A compound closes with its tag after a
+    bracket (中央/n]nt) and opens at a word led by "[" after the previous compound: the last such
+    word before its closing word ([0/x  [0/x  0/x]nr is the word [0, then the person 00; [0/x
+    [0/x]nr is the person 0[0), or the closing word itself when none comes before it (a compound
+    of one word, [泽民/x]nr after 江/nr). A word led by "[" with no closing after it is a word, and
+    so is "[" itself ([/w), whose word is empty once the bracket is taken off ([//x opens a
+    compound of the word "/")."""
+    openers, after = set(), 0
+    for closing in [i for i, item in enumerate(items) if "]" in item.rpartition("/")[2]]:
+        led = [i for i in range(after, closing + 1) if items[i].startswith("[") and items[i][1:].rpartition("/")[0]]
+        before = [i for i in led if i < closing]
+        if before or led:
+            openers.add(before[-1] if before else led[-1])
+        after = closing + 1
+    return openers
 
 
 def pd_record(index: int, line: str) -> dict:

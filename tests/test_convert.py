@@ -351,3 +351,11 @@ def test_pd_reads_a_bracket_inside_a_compound_as_the_words_own():
 
     _, text, tokens, entities = pd_paragraph("[0/x  [0/x]nr  0/x  0/x")
     assert (text, tokens, entities) == ("0[000", [[0, 1], [1, 3], [3, 4], [4, 5]], [{"start": 0, "end": 3, "label": "PER"}])
+
+
+def test_pd_reads_a_bracketed_word_before_a_compound_as_a_word():
+    # found by test_drawn_records_round_trip (session 10): the word [0, then the person 00
+    from nlp.data import pd_paragraph
+
+    _, text, tokens, entities = pd_paragraph("0-001/m  [0/x  [0/x  0/x]nr  0/x")
+    assert (text, tokens, entities) == ("[0000", [[0, 2], [2, 3], [3, 4], [4, 5]], [{"start": 2, "end": 4, "label": "PER"}])
