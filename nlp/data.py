@@ -167,12 +167,12 @@ def _compound_openers(items: list[str]) -> set[int]:
     of one word, [泽民/x]nr after 江/nr). A word led by "[" with no closing after it is a word, and
     so is "[" itself ([/w), whose word is empty once the bracket is taken off ([//x opens a
     compound of the word "/")."""
+    led = [item.startswith("[") and bool(item[1:].rpartition("/")[0]) for item in items]
     openers, after = set(), 0
     for closing in [i for i, item in enumerate(items) if "]" in item.rpartition("/")[2]]:
-        led = [i for i in range(after, closing + 1) if items[i].startswith("[") and items[i][1:].rpartition("/")[0]]
-        before = [i for i in led if i < closing]
-        if before or led:
-            openers.add(before[-1] if before else led[-1])
+        before = [i for i in range(after, closing) if led[i]]
+        if before or led[closing]:
+            openers.add(before[-1] if before else closing)
         after = closing + 1
     return openers
 

@@ -99,7 +99,7 @@ ELDERS = "老人家|老人|老汉|老太太|老太|老大爷|老大娘|老奶奶
 # an old person is the subject, not a modifier (老人协会, 老人们, 老人的儿子)
 ANAPHORIC = re.compile(f"这位|这名|此人|该人|(?P<elder>{ELDERS})(?![们的院节协公活中群家])")
 # how the text may name an old person with a surname (王大爷, 袁老太)
-ELDER_TITLES = f"{ELDERS}|大爷|大娘|大妈|奶奶|爷爷|婆婆|伯伯"
+SURNAMED_ELDER = re.compile(f"[{HONORIFIC_SURNAMES}](?:{ELDERS}|大爷|大娘|大妈|奶奶|爷爷|婆婆|伯伯)")
 # A law or an article of one quoted with 规定 speaks itself (GUIDELINES: 刑事诉讼法第一百二十二条规定：“…”).
 NUMBER = "[一二三四五六七八九十百千零〇]+"
 LAW = re.compile(
@@ -503,7 +503,7 @@ def _anaphoric(passage: Passage, start: int, end: int) -> Span | None:
     if not anaphoric:
         return None
     if anaphoric["elder"]:
-        surnamed = re.search(f"[{HONORIFIC_SURNAMES}](?:{ELDER_TITLES})", passage.text)
+        surnamed = SURNAMED_ELDER.search(passage.text)
         if surnamed:
             return mention(passage, *surnamed.span())
     head = passage.text[anaphoric.end() : end]
