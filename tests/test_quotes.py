@@ -466,6 +466,13 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("何大爷像中了头彩一样激动不已，“德国，不仅出过莫扎特、巴赫、亨德尔、贝多芬等世界顶级音乐家，还出过好钢琴！”", 0, "何大爷"),
         # X是：“……” says what the quote is, not who says it (dev split): no speaker rather than 战略方针
         ("（１）人民战争的战略方针是：“游击战争的发展，应该是向农村阶级矛盾与阶级斗争更激烈的地方。”", 0, None),
+        # 有位/有的 open the description; a bare 有 before a numeral does not, and 诗人 is no title after a name
+        ("我们便没有理由愧对岁月，当珍爱之！有位诗人说得好：“公正的时间，必将收割一切！”", 0, "有位诗人"),
+        ("来到店面间，有的服务小姐说：“我们可以提供许多服务，包你舒服！”", 0, "有的服务小姐"),
+        ("有少数村电工通过贪污、挪用电费，收入相当高。有一个村电工向人炫耀说：“本村本月电价高低，全凭我今晚赌钱的手气如何。”", 0, "一个村电工"),
+        # an idiom before 的 is a relative clause, and a title its head
+        ("由于穷，３０多年人口是负增长。闻讯赶来的村支书说：“哪个姑娘肯往穷窝里钻，本村姑娘留不住。”", 0, "闻讯赶来的村支书"),
+        ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
     ],
 )
 def test_speaker_of_a_direct_quote(jieba_pipeline, text, which, speaker):

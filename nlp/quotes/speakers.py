@@ -31,7 +31,9 @@ TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
     r"(?:[０-９0-9一二三四五六七八九十几]+年前|第[一二三四五六七八九十两]+天|次日|这几年|这些年|近几年|近年来|多年来|几年来|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
-    r"|(?:曾|也|还|又|另)?有[位个名]?(?![人关些的点所])"  # 曾有观众问, 有位诗人说: 观众, 诗人 (有人 is no source)
+    # 曾有观众问 -> 观众, 有一个村电工 -> 一个村电工; 有人 is no source, and 有位诗人, 有的同志 are
+    # the whole description (gold)
+    r"|(?:曾|也|还|又|另)?有个?(?![人关些的点所位名])"
 )
 # the first or second person as the whole subject of a cue (with what may stand before a cue)
 SPEAKING_PERSON = re.compile(
@@ -594,6 +596,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
     """The noun phrase opening the subject (一位山东口音的旅客挤过来 -> 一位山东口音的旅客)."""
     text = passage.text[start:end]
     pairs = list(jieba.posseg.cut(text))
+    if [pair.word for pair in pairs[:2]] == ["有", "的"]:  # 有的服务小姐: a determiner, not a verb
+        pairs[:2] = [jieba.posseg.pair("有的", "r")]
     # a relative clause (verbs before a 的) can stand inside a phrase that opens with a determiner
     # or a place: 那位不让爱人回来的中医, 天津市津利华展览中心的经理
     relative = bool(pairs) and (pairs[0].word in DETERMINERS or pairs[0].flag in ("ns", "nt", "m"))
@@ -609,7 +613,9 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
             if kept and kept < length:
                 break  # 歹徒慌了: the head came before the verb
             return None  # 红着脸, 呼唤(nr)着: a verb phrase, whatever jieba tagged its verb, no noun phrase
-        if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title and pair.word not in DETERMINERS:
+        # jieba's zg (村 of 一个村电工, but also 很 of 小伙子很坦率) may stand before the head only
+        modifier = pair.flag == "zg" and not kept
+        if not pair.flag.startswith(DESCRIPTION_TAGS) and not inside and not is_title and not modifier and pair.word not in DETERMINERS:
             break
         if kept and pair.flag.startswith("d") and not inside:
             break  # an adverb after the head noun opens the predicate: 妈妈不生气 -> 妈妈
@@ -620,7 +626,8 @@ def _description(passage: Passage, start: int, end: int) -> Span | None:
             kept = length  # a description ends in its head noun
     phrase = text[:kept]
     title = TITLE_AFTER_NAME.search(phrase)
-    named = title and not any(  # 省委书记 is no 省委 + title: the part before the title is no name
+    # 省委书记 is no 省委 + title, 有位诗人 no 有位 + title: the part before the title is no name
+    named = title and pairs[0].flag not in ("r", "m") and not any(
         e.label_ != "PER" and e.start_char < start + title.start() and e.end_char > start for e in passage.ents
     )
     if named and (FULL_NAME.fullmatch(phrase[: title.start()]) or "·" in phrase[: title.start()]):
@@ -644,12 +651,13 @@ def _relative_head(passage: Passage, start: int, end: int) -> Span | Mention | N
     -> 一个商人打扮的男人 (QUOTE_CONVENTIONS: an unnamed speaker is the whole description)."""
     offset, phrase_start, after_clause, verb = start, start, False, False
     for pair in jieba.posseg.cut(passage.text[start:end]):
-        if after_clause and pair.flag.startswith("n") and pair.word[-1] in PERSON_NOUN_ENDS:
+        if after_clause and pair.flag.startswith("n") and (pair.word[-1] in PERSON_NOUN_ENDS or TITLE_AFTER_NAME.search(pair.word)):
             return mention(passage, phrase_start, offset + len(pair.word))
         if pair.word in DETERMINERS or pair.flag == "m":
             phrase_start, verb = offset, False
         after_clause = pair.word == "的" and verb  # a clause, not 有的学者
-        verb = verb or pair.flag.startswith("v") and pair.word != "有"
+        # an idiom before 的 is a clause too: 闻讯赶来(i)的村支书
+        verb = verb or pair.flag.startswith(("v", "i")) and pair.word != "有"
         offset += len(pair.word)
     return None
 
