@@ -473,6 +473,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # an idiom before 的 is a relative clause, and a title its head
         ("由于穷，３０多年人口是负增长。闻讯赶来的村支书说：“哪个姑娘肯往穷窝里钻，本村姑娘留不住。”", 0, "闻讯赶来的村支书"),
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
+        # 就连 and 临了 frame the subject; a place word (嘴里) names no one (PD train sample seed 2034)
+        ("可看到世锦赛的宣传画和横幅，就连杂食店的服务员见到新鲜的面孔时，都会忍不住问一句“是来参加游泳赛的吗？”", 0, "杂食店的服务员"),
+        ("其实这和去年的“慰问信”并没有多大的区别，大都是些官话、套话，可爷爷听得满脸陶醉，临了他自言自语地说：“娃在外当兵，我们家里多荣耀呀！”", 0, "他"),
+        ("直到巨轮在大海上只剩下一个小小的朦胧的影子时，童志成一直挥动着的双手才停了下来，嘴里喃喃自语道：“乖巧的俊儿们，祝一路顺风！”", 0, "童志成"),
     ],
 )
 def test_speaker_of_a_direct_quote(jieba_pipeline, text, which, speaker):

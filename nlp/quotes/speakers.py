@@ -30,7 +30,7 @@ TIME = r"[０-９0-9]{1,2}[日号]|今天|昨天|前天|今日|昨日|日前|近
 # Connectives and framing words before a subject (但, 对此, 据). Used with .match(text, pos): no ^,
 # which would only ever match at the start of the whole text.
 LEADING = re.compile(
-    r"(?:[０-９0-9一二三四五六七八九十几]+年前|第[一二三四五六七八九十两]+天|次日|这几年|这些年|近几年|近年来|多年来|几年来|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然)+"
+    r"(?:[０-９0-9一二三四五六七八九十几]+年前|第[一二三四五六七八九十两]+天|次日|这几年|这些年|近几年|近年来|多年来|几年来|" + TIME + "|根据|按照|依照|依据|但是|但|而且|而后|而|并且|并|同时|此外|对此|为此|因此|所以|随后|然后|接着|于是|这时|最后|首先|其中|后来|以后|此后|之后|当时|如今|据|正如|如同|就像|另一方面|一方面|没想到|不料|谁知|只见|忽然|突然|临了|末了|就连|甚至连|甚至)+"
     # 曾有观众问 -> 观众, 有一个村电工 -> 一个村电工; 有人 is no source, and 有位诗人, 有的同志 are
     # the whole description (gold)
     r"|(?:曾|也|还|又|另)?有个?(?![人关些的点所位名])"
@@ -77,7 +77,7 @@ JOINED = re.compile(f"(?:和|与|及|、)(?:[\u4e00-\u9fff]{{0,8}}?(?:{TITLES}))
 NO_SOURCE = re.compile("(?:立即|当即|马上|又|也|还|常|常常|经常|时常|总|总是)?有人|人们|有的人|据说")
 # A short subject right before the cue that NER did not tag is most likely a name (王磊说).
 BARE_NAME = re.compile("[\u4e00-\u9fff]{2,3}")
-NOT_A_NAME = ("v", "a", "c", "d", "p", "u", "f", "i", "l", "z")  # i, l: idioms (红着脸)
+NOT_A_NAME = ("v", "a", "c", "d", "p", "u", "f", "s", "i", "l", "z")  # i, l: idioms (红着脸); s: places (嘴里)
 DESCRIPTION_TAGS = ("n", "r", "m", "q", "a", "b", "d", "f", "s", "u", "t", "j", "vn")
 HEAD_TAGS = ("n", "r", "j")  # j: abbreviations, mostly nouns (中医, 外长)
 YOUTH = {"青年", "少年"}
