@@ -193,6 +193,8 @@ def test_a_cue_with_an_aspect_marker_opens_no_reported_clause(jieba_pipeline):
         "今年是中日和平友好条约缔结２０周年，江泽民主席年内将来日访问，这是中国国家元首首次访问日本。",
         # what a fact shows (这些数字都表明), where a country's 表明 is its words
         "１９９７年前１０个月英国对中国出口同比增长２０％。这些数字都表明中英经济伙伴关系正在逐步建立起来。",
+        # a cue after 进行了/给予了 is a noun (session 11)
+        "当即，他把大队长和大桥中队长叫来进行了严厉批评，责令中队长停职检查。",
     ],
 )
 def test_words_of_saying_that_report_no_one_s_words(jieba_pipeline, text):
@@ -473,6 +475,10 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # an idiom before 的 is a relative clause, and a title its head
         ("由于穷，３０多年人口是负增长。闻讯赶来的村支书说：“哪个姑娘肯往穷窝里钻，本村姑娘留不住。”", 0, "闻讯赶来的村支书"),
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
+        # accusing, urging and teaching verbs whose object is the words (session 11)
+        ("由于塞韦林指控“某些主要政党和报刊领导人是外国间谍”，经总统主持的最高国防委员会调查证明无根据。", 0, "塞韦林"),
+        ("徐悲鸿先生教导他“中国画家应由专致精，复由精致专，故一定有几手本领看家。”", 0, "徐悲鸿"),
+        ("事发后还不肯说实话。伍绍祖批评这些人“不听招呼、不守纪律、不信科学”。", 0, "伍绍祖"),
         # 就连 and 临了 frame the subject; a place word (嘴里) names no one (PD train sample seed 2034)
         ("可看到世锦赛的宣传画和横幅，就连杂食店的服务员见到新鲜的面孔时，都会忍不住问一句“是来参加游泳赛的吗？”", 0, "杂食店的服务员"),
         ("其实这和去年的“慰问信”并没有多大的区别，大都是些官话、套话，可爷爷听得满脸陶醉，临了他自言自语地说：“娃在外当兵，我们家里多荣耀呀！”", 0, "他"),

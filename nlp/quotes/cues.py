@@ -24,6 +24,8 @@ DISCOURSE_SAY = re.compile(
 FOR_SOMEONE = re.compile("(?:对|对于|就)[^，。：；“”]{1,20}来$")
 # 问 inside a word that asks nothing: 慰问, 访问, 顾问, 学问
 NOT_ASKING_BEFORE = set("慰访顾学疑审拷责")
+# a cue after these is a noun: 进行了严厉批评, 作出承诺
+NOMINAL_USE = re.compile("(?:进行|给予|予以|加以|受到|遭到|作出|做出)了?[\u4e00-\u9fff]{0,2}$")
 # 称 is a naming verb in these words, not a verb of saying.
 NAMING_BEFORE_CHENG = set("被号堪俗简昵人统自誉或并素通泛名")
 
@@ -79,6 +81,8 @@ def is_not_a_cue(text: str, cue_start: int, cue: str) -> bool:
         return cue_start > 0 and text[cue_start - 1] in NOT_ASKING_BEFORE
     if text[max(0, cue_start - 2) : cue_start].endswith(("被", "被人")):
         return True  # 被认为, 被人认为: what is thought of something, no one's words
+    if NOMINAL_USE.search(text, max(0, cue_start - 6), cue_start):
+        return True
     if cue == "报道":  # and 的专题报道， is a noun
         return "记者" in text[max(0, cue_start - DATELINE_CHARS) : cue_start] or "的" in text[max(0, cue_start - 3) : cue_start]
     return cue in ("说", "讲") and (
