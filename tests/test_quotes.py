@@ -193,6 +193,9 @@ def test_a_cue_with_an_aspect_marker_opens_no_reported_clause(jieba_pipeline):
         "今年是中日和平友好条约缔结２０周年，江泽民主席年内将来日访问，这是中国国家元首首次访问日本。",
         # what a fact shows (这些数字都表明), where a country's 表明 is its words
         "１９９７年前１０个月英国对中国出口同比增长２０％。这些数字都表明中英经济伙伴关系正在逐步建立起来。",
+        # a quote alone that the words after it name a saying or a song (session 11)
+        "“不腐不贪就是好党员，不收不要就是好领导。”这句顺口溜眼下在一些人当中颇为流行。",
+        "“新年到，吃葡萄，十二粒，刚刚好！”这是西班牙的一首民谣，它真实地记载了当地的习俗。",
         # a cue after 进行了/给予了 is a noun (session 11)
         "当即，他把大队长和大桥中队长叫来进行了严厉批评，责令中队长停职检查。",
     ],

@@ -75,6 +75,9 @@ NOT_SPEECH_COLON = re.compile(
 # a colon clause that speaks of slogans or folk sayings introduces them, not words said
 # (……提出的一些标语口号已成为人们的共识：“少坐着说，多站着干”; 我们江南农村流传着：“……”)
 SAYINGS = re.compile("标语|口号|歌谣|民谣|顺口溜|谚语|俗语|流传")
+# the words after a quote that neither a cue nor a colon introduces name it a saying or a song (“……”这句顺口溜眼下……,
+# “……”这是西班牙的一首民谣, “……”不少观众可能都知道这首名为《大中国》的歌)
+NAMED_SAYING_AFTER = re.compile("[^。！？“]{0,20}?(?:歌谣|民谣|顺口溜|谚语|俗语|口号|标语|歌词|首歌|的歌|大合唱)")
 # cues that a fact may be the subject of as well as a person
 SHOWING_CUES = {"表明", "证实", "说明"}
 # cues of a question, whose object is the one asked
@@ -154,6 +157,10 @@ class QuoteFinder:
                     direct[(start, end)] = found
         for run in _adjacent_runs(passage.text, marks):
             _take_turns(passage.text, run, direct)
+        for (start, end), attribution in list(direct.items()):
+            colon = start > 0 and passage.text[start - 1] in "：:"
+            if attribution.cue is None and not colon and NAMED_SAYING_AFTER.match(passage.text, end):
+                del direct[(start, end)]
         found = [(s, e, "direct", a) for (s, e), a in direct.items()] + [(s, e, "indirect", a) for (s, e), a in indirect.items()]
         # speakers and cues as offsets before any token is split: a Span's offsets come from its tokens
         found = [(s, e, kind, _offsets(a.speaker), _offsets(a.cue)) for s, e, kind, a in found]
