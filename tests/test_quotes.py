@@ -196,6 +196,8 @@ def test_a_cue_with_an_aspect_marker_opens_no_reported_clause(jieba_pipeline):
         # a quote alone that the words after it name a saying or a song (session 11)
         "“不腐不贪就是好党员，不收不要就是好领导。”这句顺口溜眼下在一些人当中颇为流行。",
         "“新年到，吃葡萄，十二粒，刚刚好！”这是西班牙的一首民谣，它真实地记载了当地的习俗。",
+        # 透露出: what something reveals, no one's words
+        "这些诗句透露出雪消春回的情致。",
         # a cue after 进行了/给予了 is a noun (session 11)
         "当即，他把大队长和大桥中队长叫来进行了严厉批评，责令中队长停职检查。",
     ],
@@ -478,6 +480,9 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # an idiom before 的 is a relative clause, and a title its head
         ("由于穷，３０多年人口是负增长。闻讯赶来的村支书说：“哪个姑娘肯往穷窝里钻，本村姑娘留不住。”", 0, "闻讯赶来的村支书"),
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
+        # a clause of words right after a titled name; a poet's lines named as his 诗句 (session 11)
+        ("对此，国民西敏寺银行集团首席执行官万历斯“对长时间没有发现交易损失和错误定价表示遗憾”。", 0, "万历斯"),
+        ("宋朝诗人张耒就有“残雪暗随冰笋滴，新春偷向柳梢归”的诗句，透露出雪消春回的情致。", 0, "张耒"),
         # accusing, urging and teaching verbs whose object is the words (session 11)
         ("由于塞韦林指控“某些主要政党和报刊领导人是外国间谍”，经总统主持的最高国防委员会调查证明无根据。", 0, "塞韦林"),
         ("徐悲鸿先生教导他“中国画家应由专致精，复由精致专，故一定有几手本领看家。”", 0, "徐悲鸿"),

@@ -25,6 +25,7 @@ from nlp.ner import split_at
 from nlp.quotes import cues
 from nlp.quotes.marks import quote_spans
 from nlp.quotes.speakers import (
+    TITLE_AFTER_NAME,
     Mention,
     Passage,
     ascribed_after,
@@ -53,7 +54,7 @@ FIRST_PERSON = re.compile("[我咱]")
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
 # 的 and what the quote before it is: someone's call, proposal, worry or rule, in their words
-WORDS_NAMED = re.compile("的(?:意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
+WORDS_NAMED = re.compile("的(?:诗句|名句|妙笔|意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
 # 称X为“……”, 誉为“……”, 取名“……”: the quote is a name given
 NAMED_AS = re.compile("(?:称|誉|叫|命名|取名|名|封)[^，。：；“”]{0,6}(?:为|作|做)$|取名$|命名$")
 # 传来呼救声：, 听到有人喊：: a voice heard (but 大吼一声： is the subject's own)
@@ -142,6 +143,7 @@ class QuoteFinder:
             found = (
                 self._before(passage, start, end, direct) or self._after(passage, start, end)
                 or _ascribed(passage, start, end) or self._words_named(passage, start, end)
+                or _after_name(passage, start, end)
             )
             if found is not None:
                 direct[(start, end)] = found
@@ -320,6 +322,19 @@ def _ascribed(passage: Passage, start: int, end: int) -> Attribution | None:
     """“……”这是青年词作者张俊以……: a lede that names who said the words after them."""
     person = ascribed_after(passage, end) if _reads_as_speech(passage.text, start, end) else None
     return None if person is None else Attribution(person, None)
+
+
+def _after_name(passage: Passage, start: int, end: int) -> Attribution | None:
+    """首席执行官万历斯“对长时间没有发现交易损失和错误定价表示遗憾”。: a clause of words right after
+    a titled person's name, ending its clause, is what that person said (a title, since the NER
+    also takes places for persons: 罗布泊“广袤三百里……”)."""
+    text = passage.text
+    if not _clause_long(passage.text, start, end) or text[end : end + 1] not in AFTER_SPEECH | {""}:
+        return None
+    person = next((e for e in passage.ents if e.end_char == start and e.label_ == "PER"), None)
+    if person is None or not TITLE_AFTER_NAME.search(text, max(0, person.start_char - 8), person.start_char):
+        return None
+    return Attribution(person, None)
 
 
 def _answers(text: str, direct: dict[tuple[int, int], Attribution], end: int, para_end: int, person: Span | Mention) -> bool:
