@@ -116,7 +116,7 @@ TITLED = re.compile(f"(?:我国|[^，。：；《》]{{0,20}}的)?(?P<title>《[
 # who may speak after a titled text, for it: 《人民日报》记者, 《求是》杂志评论员
 WRITERS = re.compile("记者|编辑|作者|评论员|社长|主编|总编")
 DOCUMENTS = re.compile("报道|评论|贺词|贺信|贺电|电文|唁电|来电|来信|信中|信|通知|声明|公报|社论|讲话|致辞|题词")
-OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法)")
+OWN_WORDS = re.compile(f"(?:一番|这番|那番|这些|那些)?(?:{DOCUMENTS.pattern}|话|发言|回答|答复|意见|观点|看法|态度|说法|肺腑之言|心声|忏悔)")
 # 林遵将军的这句话：, 歌德的一句话：: the words quoted are the owner's, whoever recalls them
 OWNED_WORDS = re.compile("的(?:这|那|一)?[句番段]?话$")
 
@@ -307,10 +307,17 @@ def _subject_person(passage: Passage, start: int, end: int) -> Span | None:
     text = passage.text
     heads = [
         e for e in passage.ents
-        if e.label_ == "PER" and start <= e.start_char and e.end_char <= end and text[e.end_char : e.end_char + 1] != "的"
+        if e.label_ == "PER" and start <= e.start_char and e.end_char <= end
+        and (text[e.end_char : e.end_char + 1] != "的" or _owns_words(passage, e))  # 李文辉的肺腑之言: the words are his
     ]
     modified = [e for e in heads if e.start_char > start and text[e.start_char - 1] == "的"]
-    opening = [e for e in heads if e.start_char == start or _title_chain(text, start, e.start_char)]
+    # a name opening the clause, after a title chain, or after a noun for people it stands beside
+    # (华人新移民李文辉; not a byline's 记者许宏治报道)
+    opening = [
+        e for e in heads
+        if e.start_char == start or _title_chain(text, start, e.start_char)
+        or (text[e.start_char - 1] in PERSON_NOUN_ENDS and text[e.start_char - 2 : e.start_char] != "记者")
+    ]
     return fullest_name(passage, (modified or opening)[0]) if modified or opening else None
 
 
