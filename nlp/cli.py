@@ -282,3 +282,21 @@ def train_ner(
 
     run(data_dir or DATA_DIR, output, with_pd=with_pd, augment_copies=augment, max_iterations=max_iterations,
         c1=c1, c2=c2, limit=limit, install=install, say=stderr.print)
+
+
+@train_app.command("persons")
+def train_persons(
+    output: Path = typer.Option(Path("out/persons"), "-o", "--output", help="training folder: the CRF, the model, dev scores"),
+    data_dir: Path = typer.Option(None, help="converted corpora (default: $NLP_DATA_DIR or .cache/nlp-data)"),
+    held_out: Path = typer.Option(Path("corpus/tuning/pd_train_quotes.jsonl"), help="People's Daily paragraphs (JSONL with ids) left out of training"),
+    augment: int = typer.Option(1, help="mention-replaced copies of each paragraph with persons"),
+    max_iterations: int = typer.Option(150, help="L-BFGS iterations at most"),
+    install: bool = typer.Option(False, help="add the person CRF to the installed NER model (after `nlp train ner --install`, which replaces it)"),
+) -> None:
+    """Train the People's Daily person CRF on PD train's persons (the quote tuning set left out);
+    dev = PD dev's persons; PD test is never read."""
+    from nlp.data import DATA_DIR
+    from nlp.train_ner import train_persons as run
+
+    ids = {json.loads(line)["id"] for line in held_out.read_text("utf-8").splitlines() if line.strip()} if held_out.exists() else set()
+    run(data_dir or DATA_DIR, output, held_out=ids, augment_copies=augment, max_iterations=max_iterations, install=install, say=stderr.print)

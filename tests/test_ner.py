@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pycrfsuite
 import pytest
+import spacy
 from hypothesis import given
 from hypothesis import strategies as st
+from spacy.tokens import Span
 from typer.testing import CliRunner
 
 from nlp.cli import app
 from nlp.corpus import doc_to_record
 from nlp.ner import (
+    CRFPersons,
     JiebaTags,
     LinearChainCRF,
     bioes_spans,
@@ -211,6 +214,47 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     assert [crf.tag(text, word_tags(text)) for text in texts] == own
     # a batch is tagged in one pass, each text as if alone
     assert crf.tag_many(texts, [word_tags(text) for text in texts]) == own
+
+
+def test_nlp_train_persons_learns_people_s_daily_persons_and_leaves_out_the_held_out(tmp_path):
+    sentences = [
+        ("记者龙乐豪说，火箭发射成功。", [(2, 5, "PER")]),
+        ("简世辉在北京工作。", [(0, 3, "PER"), (4, 6, "LOC")]),
+        ("戴碧蓉平静地诉说起往事。", [(0, 3, "PER")]),
+    ]
+    data = tmp_path / "data"
+    data.mkdir()
+    lines = [
+        json.dumps({"id": f"p{i}", "text": t, "entities": [{"start": a, "end": b, "label": l} for a, b, l in e]}, ensure_ascii=False)
+        for i, (t, e) in enumerate(sentences * 5)
+    ]
+    for name in ("pd_train.jsonl", "pd_dev.jsonl"):
+        (data / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    held_out = tmp_path / "held_out.jsonl"
+    held_out.write_text(json.dumps({"id": "p0"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "train", "persons", "-o", str(tmp_path / "out"), "--data-dir", str(data), "--held-out", str(held_out), "--max-iterations", "30",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "14 People's Daily paragraphs (1 held out)" in result.output
+    scores = json.loads((tmp_path / "out" / "dev_scores.json").read_text())
+    assert set(scores["ents_per_type"]) == {"PER"}  # places are no part of it
+    assert scores["ents_f"] > 0.9
+
+
+def test_the_person_crf_adds_persons_only_where_nothing_was_found():
+    doc = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "nlp.char_features.v1"}}})("王磊在北京说张三来了")
+    doc.ents = [Span(doc, 3, 5, label="LOC")]
+    found = [Span(doc, 0, 2, label="PER"), Span(doc, 2, 5, label="PER"), Span(doc, 6, 8, label="PER"), Span(doc, 8, 9, label="LOC")]
+    CRFPersons().set_entities(doc, found)
+    assert ents(doc) == [("王磊", "PER"), ("北京", "LOC"), ("张三", "PER")]
+
+
+def test_people_s_daily_names_the_msra_model_misses_are_persons(pipeline):
+    # PD train (quote tuning set): names the MSRA-trained model leaves untagged, found by the
+    # person CRF (the tuning paragraphs were held out of its training)
+    doc = pipeline("但英雄的光环，始终掩饰不住生活的艰辛。失去了左臂和左腿的戴碧蓉，平静地诉说起，她是怎样学会了走路的。")
+    assert ("戴碧蓉", "PER") in ents(doc)
 
 
 def test_dictionary_words_are_jiebas_own():
