@@ -182,6 +182,19 @@ def test_crf_features_name_every_character_and_its_words():
     assert "c-2=^" in features[0] and "c2=^" in features[-1]  # edges, not wrapped around
 
 
+def training_data(tmp_path: Path, sentences: list, prefix: str, names: tuple[str, ...]) -> Path:
+    """A data folder whose files NAMES hold SENTENCES five times over, ids PREFIX0, PREFIX1, ..."""
+    data = tmp_path / "data"
+    data.mkdir()
+    lines = [
+        json.dumps({"id": f"{prefix}{i}", "text": t, "entities": [{"start": a, "end": b, "label": l} for a, b, l in e]}, ensure_ascii=False)
+        for i, (t, e) in enumerate(sentences * 5)
+    ]
+    for name in names:
+        (data / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data
+
+
 def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     # a real (small) training run through the CLI: MSRA-format records in, a spaCy pipeline out
     sentences = [
@@ -190,14 +203,7 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
         ("中国人民银行发布公告。", [(0, 6, "ORG")]),
         ("朱镕基在广州说，经济形势很好。", [(0, 3, "PER"), (4, 6, "LOC")]),
     ]
-    data = tmp_path / "data"
-    data.mkdir()
-    lines = [
-        json.dumps({"id": f"s{i}", "text": t, "entities": [{"start": a, "end": b, "label": l} for a, b, l in e]}, ensure_ascii=False)
-        for i, (t, e) in enumerate(sentences * 5)
-    ]
-    for name in ("msra_train.jsonl", "msra_dev.jsonl"):
-        (data / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = training_data(tmp_path, sentences, "s", ("msra_train.jsonl", "msra_dev.jsonl"))
     result = CliRunner().invoke(app, ["train", "ner", "-o", str(tmp_path / "out"), "--data-dir", str(data), "--max-iterations", "30"])
     assert result.exit_code == 0, result.output
     scores = json.loads((tmp_path / "out" / "dev_scores.json").read_text())
@@ -222,14 +228,7 @@ def test_nlp_train_persons_learns_people_s_daily_persons_and_leaves_out_the_held
         ("简世辉在北京工作。", [(0, 3, "PER"), (4, 6, "LOC")]),
         ("戴碧蓉平静地诉说起往事。", [(0, 3, "PER")]),
     ]
-    data = tmp_path / "data"
-    data.mkdir()
-    lines = [
-        json.dumps({"id": f"p{i}", "text": t, "entities": [{"start": a, "end": b, "label": l} for a, b, l in e]}, ensure_ascii=False)
-        for i, (t, e) in enumerate(sentences * 5)
-    ]
-    for name in ("pd_train.jsonl", "pd_dev.jsonl"):
-        (data / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = training_data(tmp_path, sentences, "p", ("pd_train.jsonl", "pd_dev.jsonl"))
     held_out = tmp_path / "held_out.jsonl"
     held_out.write_text(json.dumps({"id": "p0"}) + "\n", encoding="utf-8")
     result = CliRunner().invoke(app, [
