@@ -291,7 +291,7 @@ def train_persons(
     held_out: Path = typer.Option(Path("corpus/tuning/pd_train_quotes.jsonl"), help="People's Daily paragraphs (JSONL with ids) left out of training"),
     augment: int = typer.Option(1, help="mention-replaced copies of each paragraph with persons"),
     max_iterations: int = typer.Option(150, help="L-BFGS iterations at most"),
-    install: bool = typer.Option(False, help="add the person CRF to the installed NER model (after `nlp train ner --install`, which replaces it)"),
+    install: bool = typer.Option(False, help="add the person CRF to the installed NER model (replacing the one it has)"),
 ) -> None:
     """Train the People's Daily person CRF on PD train's persons (the quote tuning set left out);
     dev = PD dev's persons; PD test is never read."""

@@ -126,10 +126,17 @@ def train_ner(
     (output / "dev_scores.json").write_text(json.dumps(dev, indent=2), encoding="utf-8")
     say(f"msra_dev entity F1 {dev['ents_f']:.4f} (P {dev['ents_p']:.4f} R {dev['ents_r']:.4f}): {output / 'dev_scores.json'}")
     if install:
+        # the People's Daily person CRF (nlp train persons) stays with the new model
+        old = spacy.load(MODEL_DIR) if MODEL_DIR.exists() else None
+        persons = old.get_pipe("crf_persons").crf if old is not None and "crf_persons" in old.pipe_names else None
         if MODEL_DIR.exists():
             shutil.rmtree(MODEL_DIR)
         shutil.copytree(model, MODEL_DIR)
-        say(f"installed {model} -> {MODEL_DIR}")
+        if persons is not None:
+            installed = spacy.load(MODEL_DIR)
+            installed.add_pipe("crf_persons", after="crf_entities").crf = persons
+            installed.to_disk(MODEL_DIR)
+        say(f"installed {model} -> {MODEL_DIR}" + (" (with the person CRF it had)" if persons is not None else ""))
     return model
 
 

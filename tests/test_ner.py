@@ -222,6 +222,24 @@ def test_nlp_train_ner_makes_a_loadable_model(tmp_path):
     assert crf.tag_many(texts, [word_tags(text) for text in texts]) == own
 
 
+def test_installing_a_new_ner_model_keeps_the_person_crf(tmp_path, monkeypatch):
+    import shutil
+
+    import nlp.train_ner
+    from nlp.ner import MODEL_DIR
+
+    installed = tmp_path / "installed"
+    shutil.copytree(MODEL_DIR, installed)
+    monkeypatch.setattr(nlp.train_ner, "MODEL_DIR", installed)
+    data = training_data(tmp_path, [("李鹏总理在上海考察。", [(0, 2, "PER"), (5, 7, "LOC")])], "s", ("msra_train.jsonl", "msra_dev.jsonl"))
+    nlp.train_ner.train_ner(data, tmp_path / "out", max_iterations=5, install=True, say=lambda _: None)
+    model = spacy.load(installed)
+    assert model.pipe_names == ["crf_entities", "crf_persons"]
+    shipped = spacy.load(MODEL_DIR)
+    assert model.get_pipe("crf_persons").crf.attributes == shipped.get_pipe("crf_persons").crf.attributes
+    assert model.get_pipe("crf_entities").crf.attributes != shipped.get_pipe("crf_entities").crf.attributes
+
+
 def test_nlp_train_persons_learns_people_s_daily_persons_and_leaves_out_the_held_out(tmp_path):
     sentences = [
         ("记者龙乐豪说，火箭发射成功。", [(2, 5, "PER")]),
