@@ -480,6 +480,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # an idiom before 的 is a relative clause, and a title its head
         ("由于穷，３０多年人口是负增长。闻讯赶来的村支书说：“哪个姑娘肯往穷窝里钻，本村姑娘留不住。”", 0, "闻讯赶来的村支书"),
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
+        # a name the NER ran into the adverb 总是 (许老总)
+        ("每当谈及其艺术成就时，许老总是谦逊地说：“学无止境，予仍在揣摩研究中。”", 0, "许老"),
         # a lede: the person beside a noun for people, whose words (肺腑之言) the sentence after names
         ("“如果现在有华人想移民加拿大，我劝他三思而后行。”来自香港的华人新移民李文辉的肺腑之言，表达了很多人的想法。", 0, "李文辉"),
         ("热情好客的美籍华人吴倚幸把早已准备好的雨伞发给大家，而后风趣幽默地说：“这雨是给大家接风洗尘的啊！”", 0, "吴倚幸"),

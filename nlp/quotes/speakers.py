@@ -39,6 +39,8 @@ LEADING = re.compile(
 SPEAKING_PERSON = re.compile(
     f"(?:{TIME}|[０-９0-9]{{1,2}}月)*(?P<pronoun>我们|我|你们|你|您)(?:来信|在信中|在电话里|也|还|又|就|便|曾|都)?"
 )
+# two-character adverbs whose first character may end a name the NER gave (许老|总是)
+ADVERB_PAIRS = re.compile("总是|常常|一直|始终|仍然|依然|曾经|再次|一再|反复")
 # What stands between a subject and its cue: adverbs, manner (兴奋地, never taking the pronoun of
 # 他们激动地), time, an addressee (对记者).
 MANNER = r"(?![他她们])[\u4e00-\u9fff]{1,4}地"
@@ -679,9 +681,13 @@ def _trim(passage: Passage, start: int, end: int) -> tuple[int, int]:
     if lead:
         start = lead.end()
     cut = _trailing_start(text, start, end)
-    # an entity running into a plain adverb is the NER's error (贺高声 of 小贺高声说)
+    # an entity running into a plain adverb is the NER's error (贺高声 of 小贺高声说), and so is one
+    # taking the first character of a two-character adverb (许老总 of 许老总是谦逊地说)
     manner = "地" in text[cut:end]
-    entity_ends = [e.end_char for e in passage.ents if manner and start <= e.start_char <= cut < e.end_char <= end]
+    entity_ends = [
+        e.end_char for e in passage.ents
+        if manner and start <= e.start_char <= cut < e.end_char <= end and not (e.end_char == cut + 1 and ADVERB_PAIRS.match(text, cut))
+    ]
     end = max([cut, *entity_ends])
     while end > start and text[end - 1].isspace():
         end -= 1
