@@ -340,7 +340,7 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     """A name right before the cue, else a pronoun or the first person of the region (the
     subject comes before an object: 董建华告诉库克), else a name after a title that NER missed,
     else an organisation."""
-    inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end]
+    inside = [e for e in passage.ents if start <= e.start_char and e.end_char <= end and not _in_quoted_name(passage.text, e)]
     # a person who modifies a noun is not the one speaking (谭量顺的妻子补充), unless the noun is
     # what the person wrote or said (梅迪纳的题词为, 李宁的态度) or the person is its name (一位叫扎西的老牧民,
     # a name whatever label the NER gave it)
@@ -383,6 +383,13 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     if speaking:  # 你来信说, 我说: the writer or the one written to, as the text names them
         return mention(passage, *speaking.span("pronoun"))
     return None
+
+
+def _in_quoted_name(text: str, entity: Span) -> bool:
+    """The entity is part of a short quoted name (楼门上“春花茶楼”的招牌): it names a thing, no speaker."""
+    opening = text.rfind("“", max(0, entity.start_char - QUOTED_NAME), entity.start_char + 1)
+    closing = text.find("”", entity.end_char - 1, entity.end_char + QUOTED_NAME)
+    return opening >= 0 and closing >= 0 and "”" not in text[opening + 1 : entity.start_char] and (opening, closing) != (entity.start_char - 1, entity.end_char)
 
 
 def _name_after_title(passage: Passage, start: int, end: int) -> Span | Mention | None:
