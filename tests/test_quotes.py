@@ -196,6 +196,8 @@ def test_a_cue_with_an_aspect_marker_opens_no_reported_clause(jieba_pipeline):
         # a quote alone that the words after it name a saying or a song (session 11)
         "“不腐不贪就是好党员，不收不要就是好领导。”这句顺口溜眼下在一些人当中颇为流行。",
         "“新年到，吃葡萄，十二粒，刚刚好！”这是西班牙的一首民谣，它真实地记载了当地的习俗。",
+        # 提出批评, 提出评比要求: nouns after 提出
+        "战士发现后，当即对他提出批评，使其受到了教育。",
         # 透露出: what something reveals, no one's words
         "这些诗句透露出雪消春回的情致。",
         # a cue after 进行了/给予了 is a noun (session 11)
@@ -480,6 +482,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         # an idiom before 的 is a relative clause, and a title its head
         ("由于穷，３０多年人口是负增长。闻讯赶来的村支书说：“哪个姑娘肯往穷窝里钻，本村姑娘留不住。”", 0, "闻讯赶来的村支书"),
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
+        # a person after a verb's aspect marker is its object, no antecedent (seed-2035 sample)
+        ("“有进步。”孙书记抚摸着金金的头说，“但还不够大。”临走，他还特别叮咛老赵：“这次我就不去学校了，你一定对老师们讲一下。”", 2, "孙书记"),
         # a name the NER ran into the adverb 总是 (许老总)
         ("每当谈及其艺术成就时，许老总是谦逊地说：“学无止境，予仍在揣摩研究中。”", 0, "许老"),
         # a lede: the person beside a noun for people, whose words (肺腑之言) the sentence after names

@@ -25,7 +25,7 @@ FOR_SOMEONE = re.compile("(?:对|对于|就)[^，。：；“”]{1,20}来$")
 # 问 inside a word that asks nothing: 慰问, 访问, 顾问, 学问
 NOT_ASKING_BEFORE = set("慰访顾学疑审拷责")
 # a cue after these is a noun: 进行了严厉批评, 作出承诺
-NOMINAL_USE = re.compile("(?:进行|给予|予以|加以|受到|遭到|作出|做出)了?[\u4e00-\u9fff]{0,2}$")
+NOMINAL_USE = re.compile("(?:进行|给予|予以|加以|受到|遭到|作出|做出|提出)了?[\u4e00-\u9fff]{0,2}$")
 # 称 is a naming verb in these words, not a verb of saying.
 NAMING_BEFORE_CHENG = set("被号堪俗简昵人统自誉或并素通泛名")
 

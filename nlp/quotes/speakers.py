@@ -436,11 +436,13 @@ def _is_called(passage: Passage, entity: Span) -> bool:
 
 def resolve_person(passage: Passage, before: int) -> Span | None:
     """The fullest name of the most recent person mentioned before a character offset, leaving
-    out the names of a list (刘习成、罗成群、崔占福等职工家庭遇到困难时，他……: 他 is none of them)."""
+    out the names of a list (刘习成、罗成群、崔占福等职工家庭遇到困难时，他……: 他 is none of them)
+    and the object of a verb going on (孙书记抚摸着金金的头说……，他还叮咛: not 金金)."""
     text = passage.text
     recent = [
         e for e in passage.ents
         if e.label_ == "PER" and e.end_char <= before and "、" not in text[max(0, e.start_char - 1) : e.end_char + 1]
+        and text[e.start_char - 1 : e.start_char] != "着"  # 记者见到了王保庆。他说 is his
     ]
     return fullest_name(passage, recent[-1]) if recent else None
 
