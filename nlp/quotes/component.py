@@ -76,8 +76,8 @@ NOT_SPEECH_COLON = re.compile(
 # a colon clause that speaks of slogans or folk sayings introduces them, not words said
 # (……提出的一些标语口号已成为人们的共识：“少坐着说，多站着干”; 我们江南农村流传着：“……”)
 SAYINGS = re.compile("标语|口号|歌谣|民谣|顺口溜|谚语|俗语|流传")
-# the words after a quote that neither a cue nor a colon introduces name it a saying or a song (“……”这句顺口溜眼下……,
-# “……”这是西班牙的一首民谣, “……”不少观众可能都知道这首名为《大中国》的歌)
+# the words after a quote that neither a cue nor a colon introduces name it a saying or a song
+# (“……”这句顺口溜眼下……, “……”这是西班牙的一首民谣, “……”不少观众可能都知道这首名为《大中国》的歌)
 NAMED_SAYING_AFTER = re.compile("[^。！？“]{0,20}?(?:歌谣|民谣|顺口溜|谚语|俗语|口号|标语|歌词|首歌|的歌|大合唱)")
 # cues that a fact may be the subject of as well as a person
 SHOWING_CUES = {"表明", "证实", "说明"}
@@ -329,7 +329,7 @@ def _after_name(passage: Passage, start: int, end: int) -> Attribution | None:
     a titled person's name, ending its clause, is what that person said (a title, since the NER
     also takes places for persons: 罗布泊“广袤三百里……”)."""
     text = passage.text
-    if not _clause_long(passage.text, start, end) or text[end : end + 1] not in AFTER_SPEECH | {""}:
+    if not _clause_long(text, start, end) or text[end : end + 1] not in AFTER_SPEECH | {""}:
         return None
     person = next((e for e in passage.ents if e.end_char == start and e.label_ == "PER"), None)
     if person is None or not TITLE_AFTER_NAME.search(text, max(0, person.start_char - 8), person.start_char):

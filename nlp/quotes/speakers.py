@@ -386,7 +386,8 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
 
 
 def _in_quoted_name(text: str, entity: Span) -> bool:
-    """The entity is part of a short quoted name (楼门上“春花茶楼”的招牌): it names a thing, no speaker."""
+    """The entity is part of a short quoted name (楼门上“春花茶楼”的招牌): it names a thing, no speaker.
+    A name quoted whole (“支行营业员”又一次重复道) may still speak."""
     opening = text.rfind("“", max(0, entity.start_char - QUOTED_NAME), entity.start_char + 1)
     closing = text.find("”", entity.end_char - 1, entity.end_char + QUOTED_NAME)
     return opening >= 0 and closing >= 0 and "”" not in text[opening + 1 : entity.start_char] and (opening, closing) != (entity.start_char - 1, entity.end_char)
