@@ -221,6 +221,18 @@ def test_indirect_speech_runs_to_the_end_of_the_sentence(jieba_pipeline):
     ]
 
 
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a cue and 的 before the comma: what was said follows the comma (PD train, session 11)
+        ("当然，正如邓小平同志指出的，从长远看，农业的改革和发展还将有第二个飞跃。", "从长远看，农业的改革和发展还将有第二个飞跃。", "邓小平"),
+        ("有人问我编余一年，扶贫干劲咋还那么大？我是这样认为的，军队有编余的干部，没有编余的党员。", "军队有编余的干部，没有编余的党员。", "我"),
+    ],
+)
+def test_reported_speech_after_a_cue_and_its_的(jieba_pipeline, text, content, speaker):
+    assert [(q[0], q[2]) for q in quotes(jieba_pipeline, text) if q[1] == "indirect"] == [(content, speaker)]
+
+
 def test_seed_article_speech_and_speakers(jieba_pipeline, seed_text):
     gold = json.loads((ROOT / "corpus" / "gold" / "seed.jsonl").read_text(encoding="utf-8"))
     expected = sorted(

@@ -68,7 +68,7 @@ def cue_opening_indirect() -> re.Pattern:
     """A cue followed by a comma or colon that opens reported content without quote marks, or
     one of the cues whose object is always a clause (认为……, 宣布……; not 宣布了他的发现)."""
     return re.compile(
-        f"(?:(?P<cue>{cue_pattern()})(?:{SHORT_ADDRESSEES})?(?P<punct>[：:，,])|(?P<cue_clause>{CLAUSE_CUES})(?![了着过出]))(?![“「『])"
+        f"(?:(?P<cue>{cue_pattern()})(?:{SHORT_ADDRESSEES}|的)?(?P<punct>[：:，,])|(?P<cue_clause>{CLAUSE_CUES})(?![了着过出的]))(?![“「『])"
     )
 
 
