@@ -496,6 +496,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
         # a person after a verb's aspect marker is its object, no antecedent (seed-2035 sample)
         ("“有进步。”孙书记抚摸着金金的头说，“但还不够大。”临走，他还特别叮咛老赵：“这次我就不去学校了，你一定对老师们讲一下。”", 2, "孙书记"),
+        # relatives (亲戚) and family (家属) are people, joined to the speaker before the cue
+        ("陈市长把３０００元救灾款送到该农户的家里。该户主及其亲戚感动得泣不成声地说：“共产党好！陈市长好！”", 0, "该户主及其亲戚"),
         # a name the NER ran into the adverb 总是 (许老总)
         ("每当谈及其艺术成就时，许老总是谦逊地说：“学无止境，予仍在揣摩研究中。”", 0, "许老"),
         # a lede: the person beside a noun for people, whose words (肺腑之言) the sentence after names

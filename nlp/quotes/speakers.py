@@ -94,7 +94,7 @@ DEMONSTRATIVES = {"这", "那", "这是", "那是", "此", "其", "这里", "那
 MAX_DESCRIPTION = 16
 LEDE_CLAUSES = 2  # clauses of the sentence after a paragraph's opening quote that may name its speaker
 # Last characters of nouns for people: 小伙子, 村民, 老人, 工人, 爷爷, 姑娘, 茶客, 司机, 代表.
-PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表友生师傅工汉")
+PERSON_NOUN_ENDS = set("子民人员者爷奶娘妈爸哥姐弟妹客长机表友生师傅工汉戚属")
 REPORTERS = {"记者", "笔者", "本报记者"}
 # A description pointing back at someone just named: 这位老人, 这名少年 (not 一位, which introduces).
 ASCRIBED = re.compile("[。，]?这是")  # “……”这是李纪周在……说的: the lede ascribes the words after them
