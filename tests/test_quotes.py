@@ -544,6 +544,10 @@ def test_a_dialogue_with_no_cues_takes_turns(jieba_pipeline):
     text = ("在灾区最早建立起来的“第一保温房”乱石山村武立天家，姜春云问主人：“吃的、穿的够不够？”“过年的东西准备好了没有？”"
             "“还有什么困难？”武立天说，啥都不缺。")
     assert [speaker for *_, speaker, _ in direct(jieba_pipeline, text)][:2] == ["姜春云"] * 2
+    # the one asked never named by the question's cue: the person the narrative after the answer
+    # opens with (seed-2035 sample, session 11)
+    text = "他蹲下身子，拉着她黑乎乎的小手问：“你想上学吗？”“想！”金金沉默片刻，爽快地回答。"
+    assert [(quote, speaker) for quote, _, speaker, _ in direct(jieba_pipeline, text)] == [("“你想上学吗？”", "他"), ("“想！”", "金金")]
 
 
 def test_a_word_before_an_aspect_marker_is_a_verb_whatever_its_tag(jieba_pipeline):

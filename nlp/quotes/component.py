@@ -158,7 +158,7 @@ class QuoteFinder:
                 if found is not None:
                     direct[(start, end)] = found
         for run in _adjacent_runs(passage.text, marks):
-            _take_turns(passage.text, run, direct)
+            _take_turns(passage, run, direct)
         for (start, end), attribution in list(direct.items()):
             colon = start > 0 and passage.text[start - 1] in "：:"
             if attribution.cue is None and not colon and NAMED_SAYING_AFTER.match(passage.text, end):
@@ -464,12 +464,14 @@ def _adjacent_runs(text: str, marks: list[tuple[int, int]]) -> list[list[tuple[i
     return [run for run in runs if len(run) > 1]
 
 
-def _take_turns(text: str, run: list[tuple[int, int]], direct: dict[tuple[int, int], Attribution]) -> None:
+def _take_turns(passage: Passage, run: list[tuple[int, int]], direct: dict[tuple[int, int], Attribution]) -> None:
     """A dialogue with no cues: a quote after a question that asks nothing is the answer of the one
     asked, and a question after an answer is the asker's again (“大嫂，电费多少钱１度？”“７角多。”“满意不满意？”
     “满意，满意。”这位家庭主妇……). Each side speaks as its one quote with words next to it names it,
     or, for the side never named, as the question's cue names the one asked; a short answer next to
     a question of speech is speech too."""
+    text = passage.text
+
     def asks(span: tuple[int, int]) -> bool:
         return text[span[1] - 2] in "？?"
 
@@ -491,6 +493,12 @@ def _take_turns(text: str, run: list[tuple[int, int]], direct: dict[tuple[int, i
     for side, attribution in named.items():
         if attribution.addressee is not None:
             speakers.setdefault(1 - side, attribution.addressee)
+    if sides[-1] not in speakers:
+        # “你想上学吗？”“想！”金金沉默片刻，爽快地回答: the person the narrative after the last
+        # turn opens with gives it
+        person = next_sentence_subject(passage, run[-1][1])
+        if person is not None:
+            speakers[sides[-1]] = person
     for span, side in zip(run, sides):
         attribution = direct.get(span)
         if side in speakers and (attribution is None or attribution.continues):
