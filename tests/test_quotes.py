@@ -496,6 +496,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
         # a person after a verb's aspect marker is its object, no antecedent (seed-2035 sample)
         ("“有进步。”孙书记抚摸着金金的头说，“但还不够大。”临走，他还特别叮咛老赵：“这次我就不去学校了，你一定对老师们讲一下。”", 2, "孙书记"),
+        # a pronoun after 与 is the one met, not the subject
+        ("落座后，我们与她拉起呱来：“看样子日子过得不错啊。”", 0, "我们"),
         # relatives (亲戚) and family (家属) are people, joined to the speaker before the cue
         ("陈市长把３０００元救灾款送到该农户的家里。该户主及其亲戚感动得泣不成声地说：“共产党好！陈市长好！”", 0, "该户主及其亲戚"),
         # a name the NER ran into the adverb 总是 (许老总)

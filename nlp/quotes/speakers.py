@@ -362,6 +362,8 @@ def _named_speaker(passage: Passage, start: int, end: int) -> Span | None:
     # a subject opens the region (而他, （３）他); in 妈妈没招呼她吃饭 and 瞪着他吼道 the pronoun is an object
     opening = max(start, clause_start(passage.text, pronoun.start(), 30)) if pronoun else 0
     if pronoun and pronoun.start() - opening <= 3 and not _verb_in(passage.text, opening, pronoun.start()) and (
+        passage.text[pronoun.start() - 1 : pronoun.start()] not in COMPANION  # 我们与她拉起呱来: 她 is met
+    ) and (
         not people or pronoun.start() < people[0].start_char
     ):
         # 他们 stands for a group, never for the last person named (gold: mostly 他们 itself)
