@@ -496,6 +496,8 @@ def test_scores_on_the_people_s_daily_gold_do_not_fall(tmp_path):
         ("“那你怎么不到南方闯一闯呢？”“不认识人，不敢去。”小伙子很坦率。", 1, "小伙子"),
         # a person after a verb's aspect marker is its object, no antecedent (seed-2035 sample)
         ("“有进步。”孙书记抚摸着金金的头说，“但还不够大。”临走，他还特别叮咛老赵：“这次我就不去学校了，你一定对老师们讲一下。”", 2, "孙书记"),
+        # the question answered is the asker's (PD dev)
+        ("在回答记者“公安边防部门在反偷渡斗争中如何进一步发挥作用”的问题时，李纪周介绍，各地公安边防部门坚持打防结合。", 0, "记者"),
         # a pronoun after 与 is the one met, not the subject
         ("落座后，我们与她拉起呱来：“看样子日子过得不错啊。”", 0, "我们"),
         # relatives (亲戚) and family (家属) are people, joined to the speaker before the cue

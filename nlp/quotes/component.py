@@ -54,7 +54,10 @@ FIRST_PERSON = re.compile("[我咱]")
 # 称之为“……”, 誉为“……”, 叫作“……”: the quote is a name given, not words said; 提出的“……”: a term.
 NAMING_AFTER_OBJECT = set("为作做成叫的")
 # 的 and what the quote before it is: someone's call, proposal, worry or rule, in their words
-WORDS_NAMED = re.compile("的(?:诗句|名句|妙笔|意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
+WORDS_NAMED = re.compile("的(?:问题|提问|诗句|名句|妙笔|意见|号召|指示|要求|说法|论调|担心|规定|观点|主张|建议|承诺|呼吁|讲话|心愿|愿望|誓言|忠告|嘱托|教导|名言|告诫|批示|答复|结论|预言|许诺|表态)")
+# answering cues, and the question a quote before 的 is: 回答记者“……”的问题
+ANSWERING = {"回答", "答复"}
+QUESTION_NAMED = re.compile("的(?:问题|提问)")
 # 称X为“……”, 誉为“……”, 取名“……”: the quote is a name given
 NAMED_AS = re.compile("(?:称|誉|叫|命名|取名|名|封)[^，。：；“”]{0,6}(?:为|作|做)$|取名$|命名$")
 # 传来呼救声：, 听到有人喊：: a voice heard (but 大吼一声： is the subject's own)
@@ -273,6 +276,10 @@ class QuoteFinder:
             return None
         subject_start = clause_start(text, start, self.max_subject_chars)
         cue = cues.cue_before_quote().search(text, subject_start, start)
+        if cue is not None and cue["cue"] in ANSWERING and QUESTION_NAMED.match(text, end):
+            # 在回答记者“……”的问题时: the question is the one answered's
+            speaker = find_speaker(passage, cue.end("cue"), start, search_back=False)
+            return Attribution(speaker, None) if may_speak(speaker) else None
         speaker = find_speaker(passage, subject_start, cue.start("cue") if cue else start, search_back=False)
         if not may_speak(speaker):
             return None
