@@ -104,7 +104,7 @@ def train_ner(
     *,
     with_pd: bool = False,
     augment_copies: int = 1,
-    max_iterations: int = 300,
+    max_iterations: int = 500,
     c1: float = 0.02,
     c2: float = 0.005,
     limit: int = 0,
