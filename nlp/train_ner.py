@@ -21,11 +21,11 @@ import spacy
 from spacy.scorer import get_ner_prf
 from spacy.training import Example
 
-from nlp.ner import LABELS, MODEL_DIR, bioes_tags, crf_features, word_tags
+from nlp.ner import LABELS, MODEL_DIR, LinearChainCRF, bioes_tags, crf_features, word_tags
 
 
-def read_records(paths: Iterable[Path], limit: int = 0) -> list[dict]:
-    """Records with text, their entities restricted to LABELS."""
+def read_records(paths: Iterable[Path], limit: int = 0, labels: tuple[str, ...] = LABELS) -> list[dict]:
+    """Records with id and text, their entities restricted to LABELS."""
     records = []
     for path in paths:
         with open(path, encoding="utf-8") as handle:
@@ -33,8 +33,8 @@ def read_records(paths: Iterable[Path], limit: int = 0) -> list[dict]:
                 record = json.loads(line)
                 if not record["text"].strip():
                     continue
-                entities = [e for e in record.get("entities", []) if e["label"] in LABELS]
-                records.append({"text": record["text"], "entities": entities})
+                entities = [e for e in record.get("entities", []) if e["label"] in labels]
+                records.append({"id": record.get("id"), "text": record["text"], "entities": entities})
                 if limit and len(records) >= limit:
                     return records
     return records
@@ -118,13 +118,7 @@ def train_ner(
     say(f"train: {len(examples)} sentences from {', '.join(p.name for p in train_files)} "
         f"({len(examples) - len(records)} mention-replaced copies)")
     crf_file = fit_crf(examples, output, c1=c1, c2=c2, max_iterations=max_iterations, say=say)
-    model = output / "model"
-    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "nlp.char_features.v1"}}})
-    pipeline.add_pipe("crf_entities").use(crf_file)
-    pipeline.to_disk(model)
-    dev = dev_scores(pipeline, read_records([data_dir / "msra_dev.jsonl"]))
-    (output / "dev_scores.json").write_text(json.dumps(dev, indent=2), encoding="utf-8")
-    say(f"msra_dev entity F1 {dev['ents_f']:.4f} (P {dev['ents_p']:.4f} R {dev['ents_r']:.4f}): {output / 'dev_scores.json'}")
+    model = save_and_score(crf_file, output, read_records([data_dir / "msra_dev.jsonl"]), "msra_dev entity", say)
     if install:
         # the People's Daily person CRF (nlp train persons) stays with the new model
         old = spacy.load(MODEL_DIR) if MODEL_DIR.exists() else None
@@ -133,9 +127,7 @@ def train_ner(
             shutil.rmtree(MODEL_DIR)
         shutil.copytree(model, MODEL_DIR)
         if persons is not None:
-            installed = spacy.load(MODEL_DIR)
-            installed.add_pipe("crf_persons", after="crf_entities").crf = persons
-            installed.to_disk(MODEL_DIR)
+            install_persons(persons)
         say(f"installed {model} -> {MODEL_DIR}" + (" (with the person CRF it had)" if persons is not None else ""))
     return model
 
@@ -173,30 +165,37 @@ def train_persons(
     """Train the People's Daily person CRF (crf_persons) on PD train's persons, leaving out the
     paragraphs in HELD_OUT (the quote tuning set, so that its speakers stay unseen); score it on
     PD dev's persons; add it to the installed NER model when INSTALL."""
-    records = [
-        {"id": r["id"], "text": r["text"], "entities": [e for e in r["entities"] if e["label"] == "PER"]}
-        for r in map(json.loads, (data_dir / "pd_train.jsonl").read_text("utf-8").splitlines())
-        if r["text"].strip() and r["id"] not in held_out
-    ]
+    persons = ("PER",)
+    records = [r for r in read_records([data_dir / "pd_train.jsonl"], labels=persons) if r["id"] not in held_out]
     examples = augment(records, augment_copies)
     say(f"train: {len(records)} People's Daily paragraphs ({len(held_out)} held out), {len(examples) - len(records)} mention-replaced copies")
     crf_file = fit_crf(examples, output, c1=c1, c2=c2, max_iterations=max_iterations, say=say)
+    model = save_and_score(crf_file, output, read_records([data_dir / "pd_dev.jsonl"], labels=persons), "pd_dev person", say)
+    if install:
+        install_persons(LinearChainCRF.from_crfsuite(crf_file))
+        say(f"added the person CRF to {MODEL_DIR}")
+    return model
+
+
+def save_and_score(crf_file: Path, output: Path, dev: list[dict], name: str, say: Callable[[str], None]) -> Path:
+    """The CRF as a spaCy pipeline in OUTPUT/model, its scores on DEV in OUTPUT/dev_scores.json."""
     model = output / "model"
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "nlp.char_features.v1"}}})
     pipeline.add_pipe("crf_entities").use(crf_file)
     pipeline.to_disk(model)
-    dev = [{**r, "entities": [e for e in r["entities"] if e["label"] == "PER"]} for r in read_records([data_dir / "pd_dev.jsonl"])]
     scores = dev_scores(pipeline, dev)
     (output / "dev_scores.json").write_text(json.dumps(scores, indent=2), encoding="utf-8")
-    say(f"pd_dev person F1 {scores['ents_f']:.4f} (P {scores['ents_p']:.4f} R {scores['ents_r']:.4f}): {output / 'dev_scores.json'}")
-    if install:
-        installed = spacy.load(MODEL_DIR)
-        if "crf_persons" in installed.pipe_names:
-            installed.remove_pipe("crf_persons")
-        installed.add_pipe("crf_persons", after="crf_entities").use(crf_file)
-        installed.to_disk(MODEL_DIR)
-        say(f"added the person CRF to {MODEL_DIR}")
+    say(f"{name} F1 {scores['ents_f']:.4f} (P {scores['ents_p']:.4f} R {scores['ents_r']:.4f}): {output / 'dev_scores.json'}")
     return model
+
+
+def install_persons(crf: LinearChainCRF) -> None:
+    """Put CRF in the installed NER model as its person CRF, after the MSRA CRF."""
+    installed = spacy.load(MODEL_DIR)
+    if "crf_persons" in installed.pipe_names:
+        installed.remove_pipe("crf_persons")
+    installed.add_pipe("crf_persons", after="crf_entities").crf = crf
+    installed.to_disk(MODEL_DIR)
 
 
 def dev_scores(pipeline, records: list[dict]) -> dict:
